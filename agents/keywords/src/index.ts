@@ -1,0 +1,1 @@
+export { extractKeywords, keywordsAgent, KeywordsInput, KeywordsOutput } from "./agent.ts";

@@ -1,0 +1,11 @@
+export { DEFAULT_AGENT_BUDGET, defineAgent } from "./define-agent.ts";
+export { AgentKitError } from "./errors.ts";
+export { effectiveBudget, runSubtask } from "./run-subtask.ts";
+export { runAgent } from "./run-agent.ts";
+export { serveAgent } from "./serve-agent.ts";
+export { createSubtaskLedger } from "./subtask-ledger.ts";
+export type { AgentDefinition, HandlerAgentSpec, HandlerContext } from "./define-agent.ts";
+export type { AgentKitErrorCode } from "./errors.ts";
+export type { RunSubtaskOptions } from "./run-subtask.ts";
+export type { ServeAgentOptions, ServedAgent } from "./serve-agent.ts";
+export type { SubtaskLedger } from "./subtask-ledger.ts";

@@ -1,0 +1,160 @@
+import { Svcm, type Service } from "@nats-io/services";
+import { GoalId, SubtaskEnvelope, SubtaskId, SubtaskResult, WIRE_VERSION, type RunStatus } from "@switchyard/contracts";
+import {
+  createEventEmitter,
+  ensureConsumer,
+  errorMessage,
+  publishJson,
+  startConsumer,
+  type Buckets,
+  type Bus,
+  type DeliveryContext,
+  type Logger,
+} from "@switchyard/infra";
+import type { AgentDefinition } from "./define-agent.ts";
+import { runSubtask } from "./run-subtask.ts";
+import { createSubtaskLedger } from "./subtask-ledger.ts";
+
+/** Options of {@link serveAgent}. */
+export type ServeAgentOptions = {
+  agent: AgentDefinition;
+  bus: Bus;
+  buckets: Buckets;
+  logger: Logger;
+  /** Subtasks run at once by this replica; default `config.maxInFlight`. */
+  maxInFlight?: number;
+};
+
+/** A running agent service. */
+export type ServedAgent = {
+  /** Stops taking subtasks, lets running ones finish (bounded), and deregisters the micro service. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Runs an agent as a service on the bus: one durable consumer `agent-<name>` shared by all replicas, each subtask
+ * replayed from the ledger if it already ran, the result recorded before it is published and the task acked only
+ * after the result is stored in the stream. Registers a NATS micro service whose metadata carries the agent card.
+ */
+export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> {
+  const { agent, bus, buckets } = opts;
+  const { names, config } = bus;
+  const logger = opts.logger.child({ agent: agent.name });
+  const source = `agent-${agent.name}/${config.instance}`;
+  const events = createEventEmitter(bus, source, logger);
+  const ledger = createSubtaskLedger(buckets.effects, names);
+  const durable = names.consumers.agent(agent.name);
+  const shutdown = new AbortController();
+
+  await ensureConsumer(bus, { stream: names.streams.tasks, durable, filterSubject: names.subjects.task(agent.name) });
+
+  async function publishResult(result: SubtaskResult, traceparent: string | undefined): Promise<void> {
+    await publishJson(bus, names.subjects.results, SubtaskResult, result, {
+      msgId: `result/${result.goalId}/${result.subtaskId}`,
+      headers: { traceparent },
+    });
+  }
+
+  async function handle(envelope: SubtaskEnvelope, ctx: DeliveryContext): Promise<void> {
+    const log = logger.child({ goalId: envelope.goalId, subtaskId: envelope.subtaskId, attempt: envelope.attempt });
+    const ids = { goalId: envelope.goalId, subtaskId: envelope.subtaskId, agent: agent.name };
+    const traceparent = ctx.headers["traceparent"];
+    const recorded = await ledger.find(envelope.goalId, envelope.subtaskId);
+    if (recorded !== undefined) {
+      log.info({ event: "subtask.replayed", delivery: ctx.deliveryCount }, "subtask already ran; replaying its recorded result");
+      await events.emitSafely({ ...ids, type: "subtask.replayed", instance: config.instance, reason: "result already recorded in the ledger" });
+      await publishResult(recorded, traceparent);
+      return;
+    }
+    await events.emitSafely({ ...ids, type: "subtask.started", attempt: envelope.attempt, instance: config.instance });
+    log.info({ event: "subtask.started", delivery: ctx.deliveryCount }, "subtask started");
+    const result =
+      envelope.agent === agent.name
+        ? await runSubtask({ agent, envelope, instance: config.instance, logger: log, signal: shutdown.signal })
+        : misrouted(envelope);
+    if (result.status === "cancelled" && shutdown.signal.aborted) {
+      // Shutting down is not the subtask's fault: let another replica run it.
+      throw new Error("shutting down; subtask released for redelivery");
+    }
+    const onRecord = await ledger.record(result);
+    await publishResult(onRecord, traceparent);
+    await events.emitSafely({ ...ids, type: "subtask.finished", status: onRecord.status, usage: onRecord.usage, failure: onRecord.failure });
+    log.info({ event: "subtask.finished", status: onRecord.status, ms: onRecord.usage.ms, failure: onRecord.failure }, "subtask finished");
+  }
+
+  function misrouted(envelope: SubtaskEnvelope): SubtaskResult {
+    const now = new Date().toISOString();
+    return failedResult(envelope.goalId, envelope.subtaskId, envelope.attempt, "failed", `subtask for agent "${envelope.agent}" was delivered to "${agent.name}"`, now);
+  }
+
+  function failedResult(goalId: string, subtaskId: string, attempt: number, status: RunStatus, message: string, now: string): SubtaskResult {
+    return {
+      v: WIRE_VERSION,
+      goalId,
+      subtaskId,
+      idempotencyKey: `${goalId}/${subtaskId}`,
+      agent: agent.name,
+      instance: config.instance,
+      attempt,
+      status,
+      failure: { kind: "bad_input", message },
+      usage: { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 },
+      startedAt: now,
+      finishedAt: now,
+    };
+  }
+
+  const consumer = startConsumer({
+    bus,
+    stream: names.streams.tasks,
+    durable,
+    schema: SubtaskEnvelope,
+    what: `subtask for ${agent.name}`,
+    logger,
+    maxInFlight: opts.maxInFlight,
+    heartbeat: true,
+    handle,
+    async onInvalid(bad) {
+      // If the ids can be read, the goal gets a failed result instead of waiting forever.
+      const raw = (typeof bad.raw === "object" && bad.raw !== null ? bad.raw : {}) as Record<string, unknown>;
+      const goalId = GoalId.safeParse(raw["goalId"]);
+      const subtaskId = SubtaskId.safeParse(raw["subtaskId"]);
+      await events.emitSafely({
+        type: "message.rejected",
+        goalId: goalId.success ? goalId.data : undefined,
+        subject: bad.subject,
+        reason: bad.reason,
+        issues: bad.issues,
+      });
+      if (goalId.success && subtaskId.success) {
+        const result = failedResult(goalId.data, subtaskId.data, 1, "failed", bad.reason, new Date().toISOString());
+        await publishResult(await ledger.record(result), bad.headers["traceparent"]);
+      }
+    },
+    async onExhausted(envelope, _ctx, err) {
+      const result = failedResult(envelope.goalId, envelope.subtaskId, envelope.attempt, "failed", `gave up after ${config.maxDeliver} deliveries: ${errorMessage(err)}`, new Date().toISOString());
+      await publishResult(await ledger.record({ ...result, failure: { kind: "crashed", message: result.failure?.message ?? "" } }), undefined);
+    },
+  });
+
+  const service: Service = await new Svcm(bus.nc).add({
+    name: agent.name,
+    version: agent.version,
+    description: agent.description,
+    metadata: { [names.cardMetadataKey]: JSON.stringify(agent.card), sy_prefix: names.prefix, sy_instance: config.instance },
+  });
+  service.addEndpoint("card", {
+    subject: `${names.prefix}.agents.${agent.name}.card`,
+    handler: (err, msg) => {
+      if (err === null) msg.respond(JSON.stringify(agent.card));
+    },
+  });
+
+  return {
+    async stop() {
+      shutdown.abort(new Error("agent service is stopping"));
+      await consumer.stop();
+      await service.stop().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "could not stop the micro service"));
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { reportAgent, ReportInput, ReportOutput, writeReport } from "./agent.ts";

@@ -1,0 +1,49 @@
+import { parseArgs } from "node:util";
+import { Svcm } from "@nats-io/services";
+import { AgentCard } from "@switchyard/contracts";
+import type { Bus } from "@switchyard/infra";
+import { connectCli } from "../client.ts";
+import { renderAgents } from "../render.ts";
+
+export const AGENTS_USAGE = `switchyard agents [--json] [--nats <url>]
+  Lists the running specialists from NATS micro-service discovery ($SRV.INFO).
+  --json   print a JSON array of agent cards`;
+
+/** The cards of the running agents under this bus's prefix, one per agent name, with their replica count. */
+export async function discoverAgents(bus: Bus, waitMs = 1_500): Promise<Array<{ card: AgentCard; instances: number }>> {
+  const client = new Svcm(bus.nc).client({ strategy: "stall", stall: 300, maxWait: waitMs });
+  const byName = new Map<string, { card: AgentCard; instances: number }>();
+  const infos = await client.info().catch(() => undefined);
+  if (infos === undefined) return [];
+  for await (const info of infos) {
+    const meta = info.metadata ?? {};
+    if (meta["sy_prefix"] !== bus.names.prefix) continue;
+    const rawCard = meta[bus.names.cardMetadataKey];
+    if (rawCard === undefined) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(rawCard);
+    } catch {
+      continue;
+    }
+    const card = AgentCard.safeParse(json);
+    if (!card.success) continue;
+    const seen = byName.get(card.data.name);
+    if (seen === undefined) byName.set(card.data.name, { card: card.data, instances: 1 });
+    else seen.instances++;
+  }
+  return [...byName.values()].sort((a, b) => a.card.name.localeCompare(b.card.name));
+}
+
+/** `switchyard agents`. */
+export async function agentsCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: "boolean", default: false }, nats: { type: "string" } } });
+  const bus = await connectCli(values.nats);
+  try {
+    const agents = await discoverAgents(bus);
+    process.stdout.write(values.json ? `${JSON.stringify(agents.map((a) => a.card))}\n` : `${renderAgents(agents)}\n`);
+    return 0;
+  } finally {
+    await bus.close();
+  }
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { userInfo } from "node:os";
+import { parseArgs } from "node:util";
+import { Goal, WIRE_VERSION } from "@switchyard/contracts";
+import { describeIssues, publishJson, toValidationIssues, type Bus } from "@switchyard/infra";
+import { CliError, connectCli } from "../client.ts";
+import { renderGoalResult } from "../render.ts";
+import { waitForGoalResult } from "../wait-for-result.ts";
+
+export const GOAL_USAGE = `switchyard goal "<text>" [options]
+  Publishes a goal and (by default) waits for its result.
+  --plan <name>             template plan to use (default: the coordinator's default, "demo")
+  --input <json>            structured input for the plan, a JSON object
+  --id <id>                 goal id (default: a new UUID)
+  --idempotency-key <key>   submitting twice with the same key runs the goal once
+  --tenant <t> --user <u>   attribution (default: $SY_TENANT or "default", $SY_USER or your login)
+  --json                    print the GoalResult as JSON on stdout, nothing else
+  --no-wait                 print the goal id and return at once
+  --timeout <seconds>       how long to wait for the result (default 300)
+  --nats <url>              NATS server (default: $NATS_URL or nats://127.0.0.1:4222)
+Exit code: 0 when the goal ended ok, 3 when it ended otherwise, 4 on timeout, 2 on bad usage.`;
+
+/** Builds a goal from CLI arguments; bad arguments throw a usage error naming the field. */
+export function buildGoal(text: string, values: Record<string, string | boolean | undefined>): Goal {
+  let input: unknown;
+  if (typeof values["input"] === "string") {
+    try {
+      input = JSON.parse(values["input"]);
+    } catch (err) {
+      throw new CliError(`--input is not valid JSON: ${(err as Error).message}`, 2);
+    }
+  }
+  const str = (k: string) => (typeof values[k] === "string" ? values[k] : undefined);
+  const candidate = {
+    v: WIRE_VERSION,
+    id: str("id") ?? randomUUID(),
+    idempotencyKey: str("idempotency-key"),
+    tenant: str("tenant") ?? process.env["SY_TENANT"] ?? "default",
+    user: str("user") ?? process.env["SY_USER"] ?? userInfo().username,
+    text,
+    input,
+    plan: str("plan"),
+    budget: {},
+  };
+  const parsed = Goal.safeParse(candidate);
+  if (!parsed.success) throw new CliError(`invalid goal: ${describeIssues(toValidationIssues(parsed.error))}`, 2);
+  return parsed.data;
+}
+
+/** Publishes a goal; resolves once the goals stream has stored it. */
+export async function submitGoal(bus: Bus, goal: Goal): Promise<void> {
+  await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, {
+    msgId: goal.idempotencyKey ?? goal.id,
+    headers: { [bus.names.headers.tenant]: goal.tenant, [bus.names.headers.user]: goal.user },
+  });
+}
+
+/** `switchyard goal`. */
+export async function goalCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      plan: { type: "string" },
+      input: { type: "string" },
+      id: { type: "string" },
+      "idempotency-key": { type: "string" },
+      tenant: { type: "string" },
+      user: { type: "string" },
+      json: { type: "boolean", default: false },
+      "no-wait": { type: "boolean", default: false },
+      timeout: { type: "string", default: "300" },
+      nats: { type: "string" },
+    },
+  });
+  if (positionals.length !== 1 || positionals[0] === undefined || positionals[0] === "") {
+    throw new CliError(`expected exactly one goal text\n\n${GOAL_USAGE}`, 2);
+  }
+  const timeoutS = Number(values.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new CliError(`--timeout must be a positive number of seconds`, 2);
+  const goal = buildGoal(positionals[0], values);
+  const bus = await connectCli(values.nats);
+  try {
+    await submitGoal(bus, goal);
+    if (values["no-wait"]) {
+      process.stdout.write(values.json ? `${JSON.stringify({ goalId: goal.id })}\n` : `${goal.id}\n`);
+      return 0;
+    }
+    if (!values.json) process.stderr.write(`goal ${goal.id} submitted; waiting for its result…\n`);
+    const result = await waitForGoalResult(bus, goal.id, timeoutS * 1000);
+    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${renderGoalResult(result)}\n`);
+    return result.status === "ok" ? 0 : 3;
+  } finally {
+    await bus.close();
+  }
+}

@@ -1,0 +1,49 @@
+// The `switchyard` command. Usage errors exit 2 with a message naming the problem; nothing prints a stack trace.
+import { errorMessage } from "@switchyard/infra";
+import { CliError } from "./client.ts";
+import { AGENTS_USAGE, agentsCommand } from "./commands/agents.ts";
+import { DEMO_USAGE, demoCommand } from "./commands/demo.ts";
+import { GOAL_USAGE, goalCommand } from "./commands/goal.ts";
+import { UP_USAGE, upCommand } from "./commands/up.ts";
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  up: { run: upCommand, usage: UP_USAGE },
+  demo: { run: demoCommand, usage: DEMO_USAGE },
+  goal: { run: goalCommand, usage: GOAL_USAGE },
+  agents: { run: agentsCommand, usage: AGENTS_USAGE },
+};
+
+const HELP = `switchyard — a multi-agent coordinator on NATS JetStream
+
+Commands:
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.split("\n")[0]}`)
+  .join("\n")}
+
+Run \`switchyard <command> --help\` for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) throw new CliError(`unknown command "${name}"\n\n${HELP}`, 2);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  return command.run(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  const code = err instanceof CliError ? err.exitCode : (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? 2 : 1;
+  process.stderr.write(`switchyard: ${errorMessage(err)}\n`);
+  if (process.env["SY_DEBUG"]) console.error(err);
+  process.exitCode = code;
+}
+// Open handles (a watcher, a socket) must not keep a finished command alive.
+setTimeout(() => process.exit(), 100).unref();

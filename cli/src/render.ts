@@ -1,0 +1,36 @@
+import type { AgentCard, GoalResult } from "@switchyard/contracts";
+
+const MARK: Record<string, string> = { ok: "ok  ", failed: "FAIL", cancelled: "CANC" };
+
+function usd(n: number): string {
+  return `$${n.toFixed(4)}`;
+}
+
+/** A GoalResult for a person: status line, one line per subtask, then the output. */
+export function renderGoalResult(result: GoalResult): string {
+  const tokens = result.usage.inputTokens + result.usage.outputTokens;
+  const lines = [
+    `goal ${result.goalId}: ${result.status} in ${result.usage.ms} ms — ${result.subtasks.length} subtask(s), ${tokens} tokens, ${usd(result.usage.costUsd)}`,
+  ];
+  const width = Math.max(0, ...result.subtasks.map((s) => s.subtaskId.length));
+  for (const s of result.subtasks) {
+    const failure = s.failure === undefined ? "" : `  ${s.failure.kind}: ${s.failure.message}`;
+    lines.push(`  [${MARK[s.status] ?? s.status}] ${s.subtaskId.padEnd(width)}  ${s.agent} (${s.instance})  ${s.usage.ms} ms${failure}`);
+  }
+  if (result.failure !== undefined) {
+    lines.push(`failure: ${result.failure.kind}${result.failure.subtaskId ? ` in ${result.failure.subtaskId}` : ""}: ${result.failure.message}`);
+  }
+  if (result.output !== undefined) lines.push("output:", JSON.stringify(result.output, null, 2));
+  lines.push(`trace: ${result.traceId}`);
+  return lines.join("\n");
+}
+
+/** Agent cards as a table: name, version, replicas, kind, description. */
+export function renderAgents(agents: Array<{ card: AgentCard; instances: number }>): string {
+  if (agents.length === 0) return "no agents are running (start them with `pnpm switchyard up`)";
+  const rows = agents.map(({ card, instances }) => [card.name, card.version, String(instances), card.kind, card.description]);
+  const header = ["NAME", "VERSION", "REPLICAS", "KIND", "DESCRIPTION"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ");
+  return [fmt(header), ...rows.map(fmt)].join("\n");
+}

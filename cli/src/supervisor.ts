@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { ServiceEntry } from "./workspace.ts";
+
+/** The TypeScript loader, resolved from this package so it works from any working directory. */
+export const TSX_LOADER = import.meta.resolve("tsx");
+
+/** Where a supervised service's output goes. */
+export type OutputMode = { kind: "prefixed"; out: NodeJS.WritableStream } | { kind: "files"; dir: string };
+
+/** Options of {@link superviseServices}. */
+export type SuperviseOptions = {
+  services: ServiceEntry[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  output: OutputMode;
+  /** Told about starts, exits and restarts. */
+  onEvent?: (line: string) => void;
+};
+
+/** Services running as child processes. */
+export type Supervisor = {
+  /** SIGTERM to every child, SIGKILL after `graceMs`; resolves when all have exited. */
+  stop(graceMs?: number): Promise<void>;
+  pids(): Record<string, number | undefined>;
+};
+
+const MAX_QUICK_RESTARTS = 5;
+const QUICK_MS = 60_000;
+
+/**
+ * Starts each service as its own Node process (`node --import tsx <entry>`), restarts one that dies (with
+ * backoff, giving up after repeated quick crashes), and stops them all on request.
+ */
+export function superviseServices(opts: SuperviseOptions): Supervisor {
+  let stopping = false;
+  const children = new Map<string, ChildProcess>();
+  const restarts = new Map<string, number[]>();
+  const files: WriteStream[] = [];
+
+  const launch = (svc: ServiceEntry) => {
+    const child = spawn(process.execPath, ["--import", TSX_LOADER, svc.entry], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.set(svc.name, child);
+    if (opts.output.kind === "files") {
+      mkdirSync(opts.output.dir, { recursive: true });
+      const file = createWriteStream(join(opts.output.dir, `${svc.name}.log`), { flags: "a" });
+      files.push(file);
+      child.stdout?.pipe(file, { end: false });
+      child.stderr?.pipe(file, { end: false });
+    } else {
+      const out = opts.output.out;
+      for (const stream of [child.stdout, child.stderr]) {
+        if (stream) createInterface({ input: stream }).on("line", (line) => out.write(`[${svc.name}] ${line}\n`));
+      }
+    }
+    opts.onEvent?.(`started ${svc.name} (pid ${child.pid})`);
+    child.once("exit", (code, signal) => {
+      if (stopping) return;
+      const now = Date.now();
+      const recent = (restarts.get(svc.name) ?? []).filter((t) => now - t < QUICK_MS);
+      if (recent.length >= MAX_QUICK_RESTARTS) {
+        opts.onEvent?.(`${svc.name} exited (${signal ?? code}) ${recent.length} times within a minute; not restarting it`);
+        return;
+      }
+      recent.push(now);
+      restarts.set(svc.name, recent);
+      const delay = 500 * 2 ** (recent.length - 1);
+      opts.onEvent?.(`${svc.name} exited (${signal ?? code}); restarting in ${delay} ms`);
+      setTimeout(() => {
+        if (!stopping) launch(svc);
+      }, delay);
+    });
+  };
+  for (const svc of opts.services) launch(svc);
+
+  return {
+    pids: () => Object.fromEntries([...children].map(([name, c]) => [name, c.pid])),
+    async stop(graceMs = 15_000) {
+      stopping = true;
+      await Promise.all(
+        [...children.values()].map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+              child.once("exit", () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              child.kill("SIGTERM");
+            }),
+        ),
+      );
+      for (const f of files) f.end();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { Goal } from "./goal.ts";
+import { GoalId, SubtaskId, Timestamp, TraceId } from "./ids.ts";
+import { GoalResult } from "./goal-result.ts";
+import { Plan } from "./plan.ts";
+import { SubtaskResult } from "./subtask-result.ts";
+import { WireVersion } from "./version.ts";
+
+/** Where one subtask of a running goal stands. */
+export const SubtaskState = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("pending") }),
+  z.object({
+    type: z.literal("dispatched"),
+    attempt: z.int().positive(),
+    dispatchedAt: Timestamp,
+    published: z.boolean().describe("False between claiming the dispatch and the stream storing the envelope."),
+  }),
+  z.object({ type: z.literal("finished"), result: SubtaskResult }),
+  z.object({ type: z.literal("skipped"), reason: z.string() }),
+]);
+export type SubtaskState = z.infer<typeof SubtaskState>;
+
+/** Where a goal stands. `finished` holds the GoalResult; `announced` says the done event went out. */
+export const GoalPhase = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("running") }),
+  z.object({ type: z.literal("finished"), result: GoalResult, announced: z.boolean() }),
+]);
+export type GoalPhase = z.infer<typeof GoalPhase>;
+
+/**
+ * The state of one goal, stored in KV `<prefix>_goals` under `goal.<goalId>`. Every change is a compare-and-set
+ * write on the entry's revision, so two coordinator replicas never both advance a goal.
+ */
+export const GoalRecord = z.object({
+  v: WireVersion,
+  goal: Goal,
+  traceId: TraceId,
+  acceptedAt: Timestamp,
+  plan: Plan.optional().describe("Absent when the goal was refused before it was planned."),
+  subtasks: z.record(SubtaskId, SubtaskState),
+  phase: GoalPhase,
+});
+export type GoalRecord = z.infer<typeof GoalRecord>;
+
+/** KV `<prefix>_goals` entry `idem.<sha256 of the idempotency key>`: which goal a key belongs to. */
+export const IdempotencyRecord = z.object({
+  v: WireVersion,
+  goalId: GoalId,
+  claimedAt: Timestamp,
+});
+export type IdempotencyRecord = z.infer<typeof IdempotencyRecord>;

@@ -1,0 +1,17 @@
+export { WIRE_VERSION, WireVersion } from "./version.ts";
+export { AgentName, GoalId, SubtaskId, Timestamp, TraceId } from "./ids.ts";
+export { Budget, Usage } from "./budget.ts";
+export { Failure, FailureKind, RunStatus } from "./run-status.ts";
+export { Goal, PlanChoice } from "./goal.ts";
+export { MAX_PLAN_SUBTASKS, Plan, PlannedSubtask } from "./plan.ts";
+export { SubtaskEnvelope } from "./subtask-envelope.ts";
+export { ActionProposal, ProposalStatus } from "./action-proposal.ts";
+export { Assessment, SubtaskResult } from "./subtask-result.ts";
+export { GoalFailure, GoalResult } from "./goal-result.ts";
+export { GoalPhase, GoalRecord, IdempotencyRecord, SubtaskState } from "./goal-record.ts";
+export { AgentCard, JsonSchemaDocument, ToolKind } from "./agent-card.ts";
+export { StepEvent, ValidationIssue } from "./step-event.ts";
+export { DEFAULT_PREFIX, PREFIX_PATTERN, REJECTED_TOKEN, wireNames } from "./names.ts";
+export { WIRE_SCHEMAS } from "./wire-schemas.ts";
+export type { WireNames } from "./names.ts";
+export type { StepEventType } from "./step-event.ts";

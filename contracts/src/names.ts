@@ -1,0 +1,68 @@
+/** The default subject prefix: subjects start with `sy.`, streams with `SY_`, buckets with `sy_`. */
+export const DEFAULT_PREFIX = "sy";
+
+/** A valid prefix: it becomes a subject token, part of stream names and part of KV bucket names. */
+export const PREFIX_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** Reserved event-subject token for rejected messages whose goal id could not be read. */
+export const REJECTED_TOKEN = "_rejected";
+
+/**
+ * Every subject, stream, consumer and bucket name for one prefix (DESIGN.md §4).
+ * `wireNames()` gives the defaults: `sy.goals.submit`, `SY_GOALS`, `sy_goals`, …
+ */
+export function wireNames(prefix: string = DEFAULT_PREFIX) {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new Error(`invalid prefix "${prefix}": must match ${String(PREFIX_PATTERN)}`);
+  }
+  const upper = prefix.toUpperCase();
+  return {
+    prefix,
+    subjects: {
+      goalSubmit: `${prefix}.goals.submit`,
+      goalsAll: `${prefix}.goals.>`,
+      task: (agent: string) => `${prefix}.tasks.${agent}`,
+      tasksAll: `${prefix}.tasks.>`,
+      results: `${prefix}.results`,
+      events: (goalId: string) => `${prefix}.events.${goalId}`,
+      eventsAll: `${prefix}.events.>`,
+      goalDone: (goalId: string) => `${prefix}.goal.done.${goalId}`,
+      goalDoneAll: `${prefix}.goal.done.>`,
+      proposals: `${prefix}.proposals`,
+      cancel: (goalId: string) => `${prefix}.control.cancel.${goalId}`,
+    },
+    streams: {
+      goals: `${upper}_GOALS`,
+      tasks: `${upper}_TASKS`,
+      results: `${upper}_RESULTS`,
+      events: `${upper}_EVENTS`,
+      proposals: `${upper}_PROPOSALS`,
+    },
+    consumers: {
+      coordinatorGoals: "coordinator",
+      coordinatorResults: "coordinator-results",
+      agent: (agent: string) => `agent-${agent}`,
+    },
+    buckets: {
+      goals: `${prefix}_goals`,
+      effects: `${prefix}_effects`,
+      approvals: `${prefix}_approvals`,
+      cache: `${prefix}_cache`,
+    },
+    keys: {
+      goal: (goalId: string) => `goal.${goalId}`,
+      idempotency: (keyHash: string) => `idem.${keyHash}`,
+      subtaskResult: (goalId: string, subtaskId: string) => `${goalId}/${subtaskId}`,
+    },
+    headers: {
+      tenant: "sy-tenant",
+      user: "sy-user",
+      traceparent: "traceparent",
+      tracestate: "tracestate",
+    },
+    /** The micro-service metadata key that carries an agent's card as JSON. */
+    cardMetadataKey: "sy_card",
+  } as const;
+}
+/** All names for one prefix. */
+export type WireNames = ReturnType<typeof wireNames>;

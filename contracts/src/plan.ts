@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { Budget } from "./budget.ts";
+import { AgentName, SubtaskId } from "./ids.ts";
+
+/** The most subtasks one plan may hold. */
+export const MAX_PLAN_SUBTASKS = 50;
+
+/** One node of a plan's DAG. */
+export const PlannedSubtask = z.object({
+  id: SubtaskId,
+  agent: AgentName,
+  input: z.unknown().describe("The agent's input; must pass the agent's input schema."),
+  dependsOn: z.array(SubtaskId).default([]),
+  budget: Budget.optional(),
+});
+export type PlannedSubtask = z.infer<typeof PlannedSubtask>;
+
+/** A DAG of subtasks. Shape rules live here; existence of agents and acyclicity are checked by the coordinator. */
+export const Plan = z
+  .object({
+    subtasks: z.array(PlannedSubtask).min(1).max(MAX_PLAN_SUBTASKS),
+    output: SubtaskId.optional().describe("The subtask whose output is the goal's output; default: the only sink."),
+  })
+  .superRefine((plan, ctx) => {
+    const ids = new Set<string>();
+    plan.subtasks.forEach((s, i) => {
+      if (ids.has(s.id)) ctx.addIssue({ code: "custom", path: ["subtasks", i, "id"], message: `duplicate id "${s.id}"` });
+      ids.add(s.id);
+    });
+    plan.subtasks.forEach((s, i) =>
+      s.dependsOn.forEach((d, j) => {
+        if (!ids.has(d))
+          ctx.addIssue({ code: "custom", path: ["subtasks", i, "dependsOn", j], message: `unknown subtask "${d}"` });
+      }),
+    );
+    if (plan.output !== undefined && !ids.has(plan.output))
+      ctx.addIssue({ code: "custom", path: ["output"], message: `unknown subtask "${plan.output}"` });
+  });
+export type Plan = z.infer<typeof Plan>;

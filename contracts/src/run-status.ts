@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+/** How a subtask or a goal ended (or, for `needs_*`, why it is waiting). */
+export const RunStatus = z.enum([
+  "ok",
+  "limit_steps",
+  "limit_tokens",
+  "limit_time",
+  "limit_cost",
+  "needs_input",
+  "needs_approval",
+  "failed",
+  "cancelled",
+]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** The classified reason of a failure. */
+export const FailureKind = z.enum([
+  "loop",
+  "invalid_tool_calls",
+  "tool_error",
+  "invalid_output",
+  "model_error",
+  "policy_denied",
+  "bad_input",
+  "crashed",
+]);
+export type FailureKind = z.infer<typeof FailureKind>;
+
+/** Why a run failed, in words an operator can act on. */
+export const Failure = z.object({
+  kind: FailureKind,
+  message: z.string().min(1),
+});
+export type Failure = z.infer<typeof Failure>;

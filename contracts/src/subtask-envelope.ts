@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { Budget } from "./budget.ts";
+import { AgentName, GoalId, SubtaskId, Timestamp } from "./ids.ts";
+import { WireVersion } from "./version.ts";
+
+/** What the coordinator publishes on `<prefix>.tasks.<agent>`. */
+export const SubtaskEnvelope = z.object({
+  v: WireVersion,
+  goalId: GoalId,
+  subtaskId: SubtaskId,
+  idempotencyKey: z.string().min(1).describe("`<goalId>/<subtaskId>`: a redelivered subtask replays its recorded result."),
+  agent: AgentName,
+  input: z.unknown(),
+  upstream: z.record(SubtaskId, z.unknown()).default({}).describe("Outputs of the subtasks this one depends on."),
+  budget: Budget,
+  deadline: Timestamp.describe("Absolute deadline: time spent queued counts against the budget."),
+  attempt: z.int().positive(),
+  tenant: z.string().min(1),
+  user: z.string().min(1),
+});
+export type SubtaskEnvelope = z.infer<typeof SubtaskEnvelope>;

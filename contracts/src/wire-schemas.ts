@@ -1,0 +1,28 @@
+import { AgentCard } from "./agent-card.ts";
+import { ActionProposal } from "./action-proposal.ts";
+import { Budget, Usage } from "./budget.ts";
+import { Goal } from "./goal.ts";
+import { GoalRecord } from "./goal-record.ts";
+import { GoalResult } from "./goal-result.ts";
+import { Plan } from "./plan.ts";
+import { Failure, RunStatus } from "./run-status.ts";
+import { StepEvent } from "./step-event.ts";
+import { SubtaskEnvelope } from "./subtask-envelope.ts";
+import { SubtaskResult } from "./subtask-result.ts";
+
+/** Every schema exported as JSON Schema to `contracts/schema/<Name>.json`, for backends in other languages. */
+export const WIRE_SCHEMAS = {
+  Goal,
+  Plan,
+  SubtaskEnvelope,
+  SubtaskResult,
+  GoalResult,
+  GoalRecord,
+  Budget,
+  Usage,
+  RunStatus,
+  Failure,
+  AgentCard,
+  ActionProposal,
+  StepEvent,
+} as const;

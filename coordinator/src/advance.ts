@@ -1,0 +1,82 @@
+import { GoalResult, SubtaskEnvelope, WIRE_VERSION, type GoalRecord, type PlannedSubtask } from "@switchyard/contracts";
+import { publishJson, traceparentFor } from "@switchyard/infra";
+import type { CoordinatorDeps } from "./deps.ts";
+import { readySubtasks } from "./dag.ts";
+import { claimDispatch, markAnnounced, markPublished } from "./goal-state.ts";
+import { resolveTemplateInput } from "./template-input.ts";
+
+/** The absolute deadline of a goal: its own `deadline`, or acceptance time + budget (default) wall time. */
+export function goalDeadline(record: GoalRecord, defaultGoalMs: number): number {
+  const byBudget = Date.parse(record.acceptedAt) + (record.goal.budget.maxMs ?? defaultGoalMs);
+  return record.goal.deadline === undefined ? byBudget : Math.min(byBudget, Date.parse(record.goal.deadline));
+}
+
+function envelopeFor(record: GoalRecord, subtask: PlannedSubtask, deps: CoordinatorDeps): SubtaskEnvelope {
+  const upstream: Record<string, unknown> = {};
+  for (const id of subtask.dependsOn) {
+    const s = record.subtasks[id];
+    if (s?.type === "finished") upstream[id] = s.result.output;
+  }
+  const state = record.subtasks[subtask.id];
+  const goalEnd = goalDeadline(record, deps.defaultGoalMs);
+  return {
+    v: WIRE_VERSION,
+    goalId: record.goal.id,
+    subtaskId: subtask.id,
+    idempotencyKey: `${record.goal.id}/${subtask.id}`,
+    agent: subtask.agent,
+    input: resolveTemplateInput(subtask.input, { goal: record.goal, upstream }),
+    upstream,
+    budget: subtask.budget ?? {},
+    deadline: new Date(goalEnd).toISOString(),
+    attempt: state?.type === "dispatched" ? state.attempt : 1,
+    tenant: record.goal.tenant,
+    user: record.goal.user,
+  };
+}
+
+/**
+ * Moves a goal forward from whatever its KV record says, so it is safe to call any number of times from any
+ * replica: claims and publishes every ready subtask, republishes claimed ones whose publish may not have
+ * happened (a crash between claim and publish), and publishes the done event of a finished goal once.
+ */
+export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promise<void> {
+  const { bus, store, logger } = deps;
+  const current = await store.get(goalId);
+  if (current === undefined) return;
+
+  const ready = readySubtasks(current.value).map((s) => s.id);
+  const record = ready.length === 0 ? current.value : await store.update(goalId, (r) => claimDispatch(r, ready, new Date()));
+
+  if (record.phase.type === "running" && record.plan !== undefined) {
+    const unpublished = record.plan.subtasks.filter((s) => {
+      const st = record.subtasks[s.id];
+      return st?.type === "dispatched" && !st.published;
+    });
+    for (const subtask of unpublished) {
+      const envelope = envelopeFor(record, subtask, deps);
+      // The msg id makes a republish after a crash a no-op inside the duplicate window; the agent's ledger covers the rest.
+      await publishJson(bus, bus.names.subjects.task(subtask.agent), SubtaskEnvelope, envelope, {
+        msgId: `${envelope.idempotencyKey}/${envelope.attempt}`,
+        headers: { traceparent: traceparentFor(record.traceId), "sy-tenant": record.goal.tenant, "sy-user": record.goal.user },
+      });
+      logger.info({ event: "subtask.dispatched", goalId, subtaskId: subtask.id, agent: subtask.agent, traceId: record.traceId }, "subtask dispatched");
+      await deps.events.emitSafely({ type: "subtask.dispatched", goalId, subtaskId: subtask.id, agent: subtask.agent, attempt: envelope.attempt });
+    }
+    if (unpublished.length > 0) {
+      const ids = unpublished.map((s) => s.id);
+      await store.update(goalId, (r) => markPublished(r, ids));
+    }
+  }
+
+  if (record.phase.type === "finished" && !record.phase.announced) {
+    const result = record.phase.result;
+    await publishJson(bus, bus.names.subjects.goalDone(goalId), GoalResult, result, {
+      msgId: `done/${goalId}`,
+      headers: { traceparent: traceparentFor(record.traceId), "sy-tenant": record.goal.tenant, "sy-user": record.goal.user },
+    });
+    await store.update(goalId, markAnnounced);
+    logger.info({ event: "goal.finished", goalId, status: result.status, usage: result.usage, failure: result.failure, traceId: record.traceId }, "goal finished");
+    await deps.events.emitSafely({ type: "goal.finished", goalId, status: result.status, usage: result.usage, failure: result.failure });
+  }
+}

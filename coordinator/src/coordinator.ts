@@ -1,0 +1,85 @@
+import { Goal, SubtaskResult } from "@switchyard/contracts";
+import { createEventEmitter, ensureConsumer, startConsumer, type Buckets, type Bus, type Logger } from "@switchyard/infra";
+import type { CoordinatorDeps } from "./deps.ts";
+import { createGoalStore } from "./goal-store.ts";
+import { handleGoal, rejectGoal } from "./intake.ts";
+import { handleResult, rejectResult } from "./results.ts";
+import { BUILTIN_TEMPLATES, type TemplateCatalog } from "./template-plans.ts";
+
+/** Default plan of a goal that names none (until the LLM planner exists). */
+export const DEFAULT_PLAN = "demo";
+/** Default wall time of a goal whose budget sets no `maxMs`: 10 minutes. */
+export const DEFAULT_GOAL_MS = 600_000;
+
+/** Options of {@link createCoordinator}. */
+export type CoordinatorOptions = {
+  bus: Bus;
+  buckets: Buckets;
+  logger: Logger;
+  /** Template plans by name; default the built-in ones. */
+  templates?: TemplateCatalog;
+  /** Default `DEFAULT_PLAN`. */
+  defaultPlan?: string;
+  /** Default `DEFAULT_GOAL_MS`. */
+  defaultGoalMs?: number;
+};
+
+/** A running coordinator. */
+export type Coordinator = {
+  /** Stops taking messages and waits (bounded) for the in-flight ones; unfinished work is redelivered. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts a coordinator replica: consumes goals and subtask results from the shared durable consumers. It keeps no
+ * state of its own (all of it is in KV), so any number of replicas can run and any of them can finish any goal.
+ */
+export async function createCoordinator(opts: CoordinatorOptions): Promise<Coordinator> {
+  const { bus, buckets } = opts;
+  const { names, config } = bus;
+  const templates = opts.templates ?? BUILTIN_TEMPLATES;
+  const defaultPlan = opts.defaultPlan ?? DEFAULT_PLAN;
+  if (defaultPlan !== "llm" && templates[defaultPlan] === undefined) {
+    throw new Error(`default plan "${defaultPlan}" is not a known template (${Object.keys(templates).join(", ")})`);
+  }
+  const logger = opts.logger.child({ component: "coordinator" });
+  const deps: CoordinatorDeps = {
+    bus,
+    store: createGoalStore(bus, buckets),
+    logger,
+    events: createEventEmitter(bus, `coordinator/${config.instance}`, logger),
+    templates,
+    defaultPlan,
+    defaultGoalMs: opts.defaultGoalMs ?? DEFAULT_GOAL_MS,
+  };
+
+  await ensureConsumer(bus, { stream: names.streams.goals, durable: names.consumers.coordinatorGoals, filterSubject: names.subjects.goalSubmit });
+  await ensureConsumer(bus, { stream: names.streams.results, durable: names.consumers.coordinatorResults, filterSubject: names.subjects.results });
+
+  const goals = startConsumer({
+    bus,
+    stream: names.streams.goals,
+    durable: names.consumers.coordinatorGoals,
+    schema: Goal,
+    what: "goal",
+    logger,
+    handle: (goal, ctx) => handleGoal(goal, ctx, deps),
+    onInvalid: (bad) => rejectGoal(bad, deps),
+  });
+  const results = startConsumer({
+    bus,
+    stream: names.streams.results,
+    durable: names.consumers.coordinatorResults,
+    schema: SubtaskResult,
+    what: "subtask result",
+    logger,
+    handle: (result) => handleResult(result, deps),
+    onInvalid: (bad) => rejectResult(bad, deps),
+  });
+
+  return {
+    async stop() {
+      await Promise.all([goals.stop(), results.stop()]);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import {
+  WIRE_VERSION,
+  type Goal,
+  type GoalFailure,
+  type GoalRecord,
+  type GoalResult,
+  type Plan,
+  type RunStatus,
+  type SubtaskResult,
+  type Usage,
+} from "@switchyard/contracts";
+import { sinks } from "./dag.ts";
+
+// Pure transitions of a GoalRecord. Each returns the next record, or `undefined` when nothing changes, so the
+// caller can run them inside a compare-and-set retry loop.
+
+/** A goal that was accepted and planned: every subtask pending. */
+export function acceptedRecord(goal: Goal, plan: Plan, traceId: string, now: Date): GoalRecord {
+  return {
+    v: WIRE_VERSION,
+    goal,
+    traceId,
+    acceptedAt: now.toISOString(),
+    plan,
+    subtasks: Object.fromEntries(plan.subtasks.map((s) => [s.id, { type: "pending" as const }])),
+    phase: { type: "running" },
+  };
+}
+
+/** A valid goal that was refused before planning (unknown template, …): finished at once. */
+export function refusedRecord(goal: Goal, failure: GoalFailure, traceId: string, now: Date): GoalRecord {
+  const record: GoalRecord = {
+    v: WIRE_VERSION,
+    goal,
+    traceId,
+    acceptedAt: now.toISOString(),
+    subtasks: {},
+    phase: { type: "running" },
+  };
+  return { ...record, phase: { type: "finished", result: goalResult(record, "failed", failure, now), announced: false } };
+}
+
+/** Claims subtasks for dispatch (pending → dispatched, not yet published). */
+export function claimDispatch(record: GoalRecord, ids: string[], now: Date): GoalRecord | undefined {
+  if (record.phase.type !== "running") return undefined;
+  const claimable = ids.filter((id) => record.subtasks[id]?.type === "pending");
+  if (claimable.length === 0) return undefined;
+  const subtasks = { ...record.subtasks };
+  for (const id of claimable) subtasks[id] = { type: "dispatched", attempt: 1, dispatchedAt: now.toISOString(), published: false };
+  return { ...record, subtasks };
+}
+
+/** Marks dispatched subtasks as stored in the tasks stream. */
+export function markPublished(record: GoalRecord, ids: string[]): GoalRecord | undefined {
+  const subtasks = { ...record.subtasks };
+  let changed = false;
+  for (const id of ids) {
+    const s = subtasks[id];
+    if (s?.type === "dispatched" && !s.published) {
+      subtasks[id] = { ...s, published: true };
+      changed = true;
+    }
+  }
+  return changed ? { ...record, subtasks } : undefined;
+}
+
+/**
+ * Records a subtask's result and finishes the goal when it is decided: a subtask that did not end `ok` ends the
+ * goal with that status (its pending subtasks skipped); all subtasks `ok` ends it `ok`.
+ */
+export function applyResult(record: GoalRecord, result: SubtaskResult, now: Date): GoalRecord | undefined {
+  if (record.phase.type !== "running") return undefined;
+  const current = record.subtasks[result.subtaskId];
+  if (current === undefined || current.type === "finished" || current.type === "skipped") return undefined;
+  const subtasks = { ...record.subtasks, [result.subtaskId]: { type: "finished" as const, result } };
+  const next: GoalRecord = { ...record, subtasks };
+  if (result.status !== "ok") {
+    for (const [id, s] of Object.entries(subtasks)) {
+      if (s.type === "pending") subtasks[id] = { type: "skipped", reason: `subtask "${result.subtaskId}" ended ${result.status}` };
+    }
+    // Limits and pauses are not failures: the status says what happened and `subtasks` shows where.
+    const failure: GoalFailure | undefined = result.failure && { ...result.failure, subtaskId: result.subtaskId };
+    return finish(next, result.status, failure, now);
+  }
+  if (Object.values(subtasks).every((s) => s.type === "finished")) return finish(next, "ok", undefined, now);
+  return next;
+}
+
+/** Marks the done event as published. */
+export function markAnnounced(record: GoalRecord): GoalRecord | undefined {
+  if (record.phase.type !== "finished" || record.phase.announced) return undefined;
+  return { ...record, phase: { ...record.phase, announced: true } };
+}
+
+function finish(record: GoalRecord, status: RunStatus, failure: GoalFailure | undefined, now: Date): GoalRecord {
+  return { ...record, phase: { type: "finished", result: goalResult(record, status, failure, now), announced: false } };
+}
+
+function finishedResults(record: GoalRecord): SubtaskResult[] {
+  const order = record.plan?.subtasks.map((s) => s.id) ?? [];
+  return order.flatMap((id) => {
+    const s = record.subtasks[id];
+    return s?.type === "finished" ? [s.result] : [];
+  });
+}
+
+function goalOutput(record: GoalRecord, results: SubtaskResult[]): unknown {
+  if (record.plan === undefined) return undefined;
+  const byId = new Map(results.map((r) => [r.subtaskId, r.output]));
+  if (record.plan.output !== undefined) return byId.get(record.plan.output);
+  const ends = sinks(record.plan);
+  if (ends.length === 1 && ends[0] !== undefined) return byId.get(ends[0].id);
+  return Object.fromEntries(ends.filter((s) => byId.has(s.id)).map((s) => [s.id, byId.get(s.id)]));
+}
+
+function goalResult(record: GoalRecord, status: RunStatus, failure: GoalFailure | undefined, now: Date): GoalResult {
+  const subtasks = finishedResults(record);
+  const usage: Usage = {
+    steps: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    ms: Math.max(0, now.getTime() - Date.parse(record.acceptedAt)),
+  };
+  for (const r of subtasks) {
+    usage.steps += r.usage.steps;
+    usage.inputTokens += r.usage.inputTokens;
+    usage.outputTokens += r.usage.outputTokens;
+    usage.costUsd += r.usage.costUsd;
+  }
+  return {
+    v: WIRE_VERSION,
+    goalId: record.goal.id,
+    status,
+    output: status === "ok" ? goalOutput(record, subtasks) : undefined,
+    subtasks,
+    usage,
+    traceId: record.traceId,
+    pendingApprovals: [],
+    failure,
+    acceptedAt: record.acceptedAt,
+    finishedAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,43 @@
+import { GoalRecord, IdempotencyRecord, WIRE_VERSION } from "@switchyard/contracts";
+import { createJson, getJson, sha256Hex, updateJson, type Buckets, type Bus, type Versioned } from "@switchyard/infra";
+
+/** Goal records and idempotency claims in KV `<prefix>_goals`; every write is compare-and-set. */
+export type GoalStore = {
+  get(goalId: string): Promise<Versioned<GoalRecord> | undefined>;
+  /** Stores a new record; `false` when one already exists (the goal was accepted before). */
+  create(record: GoalRecord): Promise<boolean>;
+  /** Applies a pure transition with compare-and-set, retried on conflict; returns the record afterwards. */
+  update(goalId: string, transition: (r: GoalRecord) => GoalRecord | undefined): Promise<GoalRecord>;
+  /**
+   * Claims an idempotency key for a goal id. Returns the goal id the key belongs to: `goalId` itself when this
+   * call (or an earlier delivery of the same goal) claimed it, another id when the goal is a duplicate.
+   */
+  claimIdempotencyKey(idempotencyKey: string, goalId: string): Promise<string>;
+};
+
+/** A store on the bus's goals bucket. */
+export function createGoalStore(bus: Bus, buckets: Buckets): GoalStore {
+  const kv = buckets.goals;
+  const keys = bus.names.keys;
+  return {
+    get: (goalId) => getJson(kv, keys.goal(goalId), GoalRecord),
+    async create(record) {
+      return (await createJson(kv, keys.goal(record.goal.id), GoalRecord, record)) !== undefined;
+    },
+    async update(goalId, transition) {
+      const after = await updateJson(kv, keys.goal(goalId), GoalRecord, (r) => {
+        const next = transition(r);
+        return next === undefined ? { keep: true } : { write: next };
+      });
+      return after.value;
+    },
+    async claimIdempotencyKey(idempotencyKey, goalId) {
+      // Hashed: a caller's key may hold characters a KV key may not.
+      const key = keys.idempotency(sha256Hex(idempotencyKey));
+      const claim = { v: WIRE_VERSION, goalId, claimedAt: new Date().toISOString() } as const;
+      if ((await createJson(kv, key, IdempotencyRecord, claim)) !== undefined) return goalId;
+      const existing = await getJson(kv, key, IdempotencyRecord);
+      return existing?.value.goalId ?? goalId;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { GoalId, GoalResult, WIRE_VERSION, type Goal, type GoalFailure, type Plan } from "@switchyard/contracts";
+import { newTraceId, publishJson, traceIdFrom, traceparentFor, type DeliveryContext, type InvalidDelivery } from "@switchyard/infra";
+import { advanceGoal } from "./advance.ts";
+import type { CoordinatorDeps } from "./deps.ts";
+import { acceptedRecord, refusedRecord } from "./goal-state.ts";
+
+/** The plan a goal asked for, or why it cannot have it. */
+export function choosePlan(goal: Goal, deps: Pick<CoordinatorDeps, "templates" | "defaultPlan">): { plan: Plan } | { failure: GoalFailure } {
+  const name = goal.plan ?? deps.defaultPlan;
+  const template = deps.templates[name];
+  if (template !== undefined) {
+    const { description: _description, ...plan } = template;
+    return { plan };
+  }
+  const known = Object.keys(deps.templates).sort().join(", ");
+  const message =
+    name === "llm"
+      ? `plan "llm" is not available in this coordinator (no LLM planner is configured); use a template: ${known}`
+      : `unknown plan "${name}"; known templates: ${known}`;
+  return { failure: { kind: "bad_input", message } };
+}
+
+/**
+ * Accepts a goal: claims its idempotency key (a duplicate runs nothing), plans it, stores its record and
+ * dispatches its first subtasks. Safe to run again for the same message: every step is idempotent.
+ */
+export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: CoordinatorDeps): Promise<void> {
+  const { store, events, logger } = deps;
+  const log = logger.child({ goalId: goal.id });
+  const idempotencyKey = goal.idempotencyKey ?? goal.id;
+  const owner = await store.claimIdempotencyKey(idempotencyKey, goal.id);
+  if (owner !== goal.id) {
+    log.info({ event: "goal.duplicate", originalGoalId: owner }, "duplicate goal: the idempotency key belongs to another goal");
+    await events.emitSafely({ type: "goal.duplicate", goalId: goal.id, idempotencyKey, originalGoalId: owner });
+    return;
+  }
+  const traceId = traceIdFrom(ctx.headers["traceparent"]) ?? newTraceId();
+  const choice = choosePlan(goal, deps);
+  const now = new Date();
+  const record = "plan" in choice ? acceptedRecord(goal, choice.plan, traceId, now) : refusedRecord(goal, choice.failure, traceId, now);
+  if (await store.create(record)) {
+    log.info({ event: "goal.accepted", traceId, plan: goal.plan ?? deps.defaultPlan }, "goal accepted");
+    await events.emitSafely({ type: "goal.accepted", goalId: goal.id, tenant: goal.tenant, user: goal.user, plan: goal.plan ?? deps.defaultPlan });
+    if (record.plan !== undefined) await events.emitSafely({ type: "plan.created", goalId: goal.id, plan: record.plan });
+  }
+  await advanceGoal(goal.id, deps);
+}
+
+/**
+ * Reports a goal message that is not JSON or breaks the schema: a `message.rejected` event, and when the goal id
+ * can be read, a failed GoalResult on its done subject, so a waiting backend hears back.
+ */
+export async function rejectGoal(bad: InvalidDelivery, deps: CoordinatorDeps): Promise<void> {
+  const raw = typeof bad.raw === "object" && bad.raw !== null ? (bad.raw as Record<string, unknown>) : {};
+  const id = GoalId.safeParse(raw["id"]);
+  const goalId = id.success ? id.data : undefined;
+  await deps.events.emitSafely({ type: "message.rejected", goalId, subject: bad.subject, reason: bad.reason, issues: bad.issues });
+  if (goalId === undefined) return;
+  const traceId = traceIdFrom(bad.headers["traceparent"]) ?? newTraceId();
+  const now = new Date().toISOString();
+  const result: GoalResult = {
+    v: WIRE_VERSION,
+    goalId,
+    status: "failed",
+    subtasks: [],
+    usage: { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 },
+    traceId,
+    pendingApprovals: [],
+    failure: { kind: "bad_input", message: bad.reason },
+    finishedAt: now,
+  };
+  await publishJson(deps.bus, deps.bus.names.subjects.goalDone(goalId), GoalResult, result, {
+    headers: { traceparent: traceparentFor(traceId) },
+  });
+}

@@ -1,0 +1,64 @@
+import { GoalId, SubtaskId, SubtaskResult, WIRE_VERSION } from "@switchyard/contracts";
+import type { InvalidDelivery } from "@switchyard/infra";
+import { advanceGoal } from "./advance.ts";
+import type { CoordinatorDeps } from "./deps.ts";
+import { applyResult } from "./goal-state.ts";
+
+/** Records a subtask's result on its goal (once, whatever the redeliveries) and moves the goal forward. */
+export async function handleResult(result: SubtaskResult, deps: CoordinatorDeps): Promise<void> {
+  const log = deps.logger.child({ goalId: result.goalId, subtaskId: result.subtaskId, agent: result.agent });
+  const current = await deps.store.get(result.goalId);
+  if (current === undefined) {
+    log.warn({ event: "result.orphaned" }, "result for a goal this coordinator has no record of; dropped");
+    await deps.events.emitSafely({
+      type: "message.rejected",
+      goalId: result.goalId,
+      subject: deps.bus.names.subjects.results,
+      reason: `result for unknown goal "${result.goalId}"`,
+      issues: [],
+    });
+    return;
+  }
+  await deps.store.update(result.goalId, (r) => applyResult(r, result, new Date()));
+  log.info({ event: "result.recorded", status: result.status }, "subtask result recorded");
+  await advanceGoal(result.goalId, deps);
+}
+
+/**
+ * A result message that breaks the schema: reported, and when its goal and subtask ids can be read, turned into
+ * a failed result (`invalid_output`) so the goal does not wait for it forever.
+ */
+export async function rejectResult(bad: InvalidDelivery, deps: CoordinatorDeps): Promise<void> {
+  const raw = typeof bad.raw === "object" && bad.raw !== null ? (bad.raw as Record<string, unknown>) : {};
+  const goalId = GoalId.safeParse(raw["goalId"]);
+  const subtaskId = SubtaskId.safeParse(raw["subtaskId"]);
+  await deps.events.emitSafely({
+    type: "message.rejected",
+    goalId: goalId.success ? goalId.data : undefined,
+    subject: bad.subject,
+    reason: bad.reason,
+    issues: bad.issues,
+  });
+  if (!goalId.success || !subtaskId.success) return;
+  const record = await deps.store.get(goalId.data);
+  const planned = record?.value.plan?.subtasks.find((s) => s.id === subtaskId.data);
+  if (planned === undefined) return;
+  const now = new Date().toISOString();
+  await handleResult(
+    {
+      v: WIRE_VERSION,
+      goalId: goalId.data,
+      subtaskId: subtaskId.data,
+      idempotencyKey: `${goalId.data}/${subtaskId.data}`,
+      agent: planned.agent,
+      instance: typeof raw["instance"] === "string" && raw["instance"] !== "" ? raw["instance"] : "unknown",
+      attempt: 1,
+      status: "failed",
+      failure: { kind: "invalid_output", message: `the agent's result message was rejected: ${bad.reason}` },
+      usage: { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 },
+      startedAt: now,
+      finishedAt: now,
+    },
+    deps,
+  );
+}

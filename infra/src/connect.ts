@@ -1,0 +1,115 @@
+import { readFileSync } from "node:fs";
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import {
+  connect,
+  credsAuthenticator,
+  type Authenticator,
+  type NatsConnection,
+  tokenAuthenticator,
+  usernamePasswordAuthenticator,
+} from "@nats-io/transport-node";
+import { wireNames, type WireNames } from "@switchyard/contracts";
+import type { Config } from "./config.ts";
+import { errorMessage, InfraError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+
+/** A connection to the bus with everything a service needs to talk on it. */
+export type Bus = {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  kvm: Kvm;
+  names: WireNames;
+  config: Config;
+  /** Drains subscriptions and closes the connection; safe to call twice. */
+  close(): Promise<void>;
+};
+
+/** Options of {@link connectBus}. */
+export type ConnectBusOptions = {
+  config: Config;
+  /** Connection name shown by `nats server report connections`, e.g. `coordinator`. */
+  name: string;
+  logger?: Logger;
+  /** How long to keep trying the first connect; default 10 s. Later disconnects reconnect forever. */
+  connectTimeoutMs?: number;
+};
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+function authenticator(config: Config): Authenticator | undefined {
+  const { creds, token, user, password } = config.auth;
+  if (creds !== undefined) return credsAuthenticator(readFileSync(creds));
+  if (token !== undefined) return tokenAuthenticator(token);
+  if (user !== undefined && password !== undefined) return usernamePasswordAuthenticator(user, password);
+  return undefined;
+}
+
+/**
+ * Connects to NATS with unbounded reconnects (a restarted server is picked up again) and binds JetStream.
+ * The first connect is retried until `connectTimeoutMs`, so services may start before the server.
+ */
+export async function connectBus(opts: ConnectBusOptions): Promise<Bus> {
+  const { config, name, logger } = opts;
+  const deadline = Date.now() + (opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  let nc: NatsConnection | undefined;
+  for (let attempt = 1; nc === undefined; attempt++) {
+    try {
+      nc = await connect({
+        servers: config.natsUrl,
+        name: `${name}/${config.instance}`,
+        authenticator: authenticator(config),
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        waitOnFirstConnect: false,
+        timeout: 2_000,
+      });
+    } catch (err) {
+      if (Date.now() >= deadline) {
+        throw new InfraError(
+          "SY_ERR_NATS_CONNECT",
+          "system",
+          `cannot connect to NATS at ${config.natsUrl.join(",")} after ${attempt} attempts: ${errorMessage(err)}`,
+          { cause: err },
+        );
+      }
+      await new Promise((r) => setTimeout(r, Math.min(1_000, 100 * attempt)));
+    }
+  }
+  const conn = nc;
+  void (async () => {
+    for await (const s of conn.status()) {
+      if (s.type === "disconnect" || s.type === "reconnect" || s.type === "error") {
+        logger?.warn({ event: `nats.${s.type}`, status: s }, `nats ${s.type}`);
+      }
+    }
+  })();
+  const js = jetstream(conn, { timeout: 10_000 });
+  // A server that just started may accept connections a moment before JetStream is ready.
+  let jsm: JetStreamManager | undefined;
+  while (jsm === undefined) {
+    try {
+      jsm = await jetstreamManager(conn, { timeout: 10_000 });
+    } catch (err) {
+      if (Date.now() >= deadline) {
+        await conn.close();
+        throw new InfraError("SY_ERR_NATS_CONNECT", "system", `JetStream is not available at ${config.natsUrl.join(",")}: ${errorMessage(err)} (start nats-server with -js)`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    nc: conn,
+    js,
+    jsm,
+    kvm: new Kvm(js),
+    names: wireNames(config.prefix),
+    config,
+    close() {
+      closing ??= conn.isClosed() ? Promise.resolve() : conn.drain().catch(() => conn.close());
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { REJECTED_TOKEN, StepEvent, WIRE_VERSION } from "@switchyard/contracts";
+import type { Bus } from "./connect.ts";
+import { errorMessage } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import { publishJson } from "./publish.ts";
+
+/** A StepEvent without the fields the emitter fills in (`v`, `at`, `source`). */
+export type StepEventInput = StepEvent extends infer E ? (E extends StepEvent ? Omit<E, "v" | "at" | "source"> : never) : never;
+
+/** Publishes step events to `<prefix>.events.<goalId>`. */
+export type EventEmitter = {
+  /** Publishes and waits for the stream to store it; throws if it could not be stored. */
+  emit(event: StepEventInput, headers?: Record<string, string | undefined>): Promise<void>;
+  /** Publishes without failing the caller: an event that cannot be stored is logged instead. */
+  emitSafely(event: StepEventInput, headers?: Record<string, string | undefined>): Promise<void>;
+};
+
+/** Creates an emitter whose events say they come from `source` (`<service>/<instance>`). */
+export function createEventEmitter(bus: Bus, source: string, logger?: Logger): EventEmitter {
+  const emit: EventEmitter["emit"] = async (event, headers) => {
+    const full = { ...event, v: WIRE_VERSION, at: new Date().toISOString(), source } as StepEvent;
+    const subjectToken = "goalId" in full && full.goalId !== undefined ? full.goalId : REJECTED_TOKEN;
+    await publishJson(bus, bus.names.subjects.events(subjectToken), StepEvent, full, { headers });
+  };
+  return {
+    emit,
+    async emitSafely(event, headers) {
+      try {
+        await emit(event, headers);
+      } catch (err) {
+        logger?.error({ event: "event.publish_failed", type: event.type, err: errorMessage(err) }, "could not publish a step event");
+      }
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { PubAck } from "@nats-io/jetstream";
+import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
+import type { z } from "zod";
+import type { Bus } from "./connect.ts";
+import { InfraError } from "./errors.ts";
+import { describeIssues, toValidationIssues } from "./validation.ts";
+
+/** Options of {@link publishJson}. */
+export type PublishOptions = {
+  /** `Nats-Msg-Id`: JetStream drops a second message with the same id inside the stream's duplicate window. */
+  msgId?: string;
+  /** Extra headers, e.g. `sy-tenant`, `sy-user`, `traceparent`. Undefined values are skipped. */
+  headers?: Record<string, string | undefined>;
+};
+
+/** Builds NATS headers from a plain record, skipping undefined values. */
+export function toHeaders(values: Record<string, string | undefined> | undefined): MsgHdrs | undefined {
+  if (values === undefined) return undefined;
+  const entries = Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined);
+  if (entries.length === 0) return undefined;
+  const h = natsHeaders();
+  for (const [k, v] of entries) h.set(k, v);
+  return h;
+}
+
+/**
+ * Validates `value` against `schema` and publishes it as JSON to a JetStream subject. Resolves once the stream
+ * has stored it (the PubAck), so a caller may ack its own input after this returns.
+ * A value that breaks its schema is a bug in the publisher and throws before anything is sent.
+ */
+export async function publishJson<S extends z.ZodType>(
+  bus: Bus,
+  subject: string,
+  schema: S,
+  value: z.input<S>,
+  opts: PublishOptions = {},
+): Promise<PubAck> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new InfraError(
+      "SY_ERR_PUBLISH_INVALID",
+      "system",
+      `refusing to publish an invalid message on ${subject}: ${describeIssues(toValidationIssues(parsed.error))}`,
+    );
+  }
+  return bus.js.publish(subject, JSON.stringify(parsed.data), {
+    msgID: opts.msgId,
+    headers: toHeaders(opts.headers),
+  });
+}

@@ -1,0 +1,75 @@
+import { loadConfig, type Config } from "./config.ts";
+import { connectBus, type Bus } from "./connect.ts";
+import { errorMessage } from "./errors.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { ensureTopology, type Buckets } from "./topology.ts";
+
+/** What a service gets when it starts. */
+export type ServiceStartContext = { bus: Bus; buckets: Buckets; config: Config; logger: Logger };
+
+/** A started service: `stop` finishes or releases in-flight work. */
+export type StartedService = { stop(): Promise<void> };
+
+/** Options of {@link runServiceProcess}. */
+export type RunServiceProcessOptions = {
+  /** Service name for logs and the NATS connection name. */
+  service: string;
+  start(ctx: ServiceStartContext): Promise<StartedService>;
+  env?: NodeJS.ProcessEnv;
+};
+
+const FORCED_EXIT_MS = 20_000;
+
+/**
+ * The `main` of every Switchyard process: reads config, connects, sets up topology, starts the service, and on
+ * SIGTERM/SIGINT stops it and drains the connection before exiting 0. A second signal exits at once.
+ */
+export async function runServiceProcess(opts: RunServiceProcessOptions): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(opts.env);
+  } catch (err) {
+    process.stderr.write(`${opts.service}: ${errorMessage(err)}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ service: opts.service, instance: config.instance, level: config.logLevel });
+  process.on("unhandledRejection", (err) => logger.error({ event: "process.unhandled_rejection", err: errorMessage(err) }, "unhandled rejection"));
+
+  let bus: Bus | undefined;
+  let started: StartedService | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ event: "process.forced_exit", signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ event: "process.stopping", signal }, `${signal}: stopping`);
+    setTimeout(() => {
+      logger.error({ event: "process.forced_exit" }, "shutdown took too long");
+      process.exit(1);
+    }, FORCED_EXIT_MS).unref();
+    try {
+      await started?.stop();
+      await bus?.close();
+      logger.info({ event: "process.stopped" }, "stopped");
+      process.exit(0);
+    } catch (err) {
+      logger.error({ event: "process.stop_failed", err: errorMessage(err) }, "shutdown failed");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  try {
+    bus = await connectBus({ config, name: opts.service, logger, connectTimeoutMs: 30_000 });
+    const buckets = await ensureTopology(bus);
+    started = await opts.start({ bus, buckets, config, logger });
+    logger.info({ event: "process.ready", nats: config.natsUrl, prefix: config.prefix }, `${opts.service} ready`);
+  } catch (err) {
+    logger.fatal({ event: "process.start_failed", err: errorMessage(err) }, `${opts.service} failed to start`);
+    await bus?.close();
+    process.exit(1);
+  }
+}

@@ -1,0 +1,148 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerConfig,
+  type StreamConfig,
+} from "@nats-io/jetstream";
+import type { KV } from "@nats-io/kv";
+import { nanos } from "@nats-io/transport-node";
+import type { Bus } from "./connect.ts";
+import { errorMessage, InfraError } from "./errors.ts";
+
+/** The KV buckets of DESIGN.md §4, opened. */
+export type Buckets = {
+  goals: KV;
+  effects: KV;
+  approvals: KV;
+  cache: KV;
+};
+
+const STREAM_NOT_FOUND = 10059;
+const CONSUMER_NOT_FOUND = 10014;
+
+function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; subjects: string[] }> {
+  const { names, config } = bus;
+  const storage = config.storage === "memory" ? StorageType.Memory : StorageType.File;
+  const common = { storage, num_replicas: config.replicas, duplicate_window: nanos(config.duplicateWindowMs) };
+  return [
+    { ...common, name: names.streams.goals, subjects: [names.subjects.goalSubmit], retention: RetentionPolicy.Workqueue },
+    { ...common, name: names.streams.tasks, subjects: [names.subjects.tasksAll], retention: RetentionPolicy.Workqueue },
+    { ...common, name: names.streams.results, subjects: [names.subjects.results], retention: RetentionPolicy.Workqueue },
+    { ...common, name: names.streams.proposals, subjects: [names.subjects.proposals], retention: RetentionPolicy.Workqueue },
+    {
+      ...common,
+      name: names.streams.events,
+      subjects: [names.subjects.eventsAll, names.subjects.goalDoneAll],
+      retention: RetentionPolicy.Limits,
+      max_age: nanos(config.eventsMaxAgeMs),
+    },
+  ];
+}
+
+/**
+ * Creates the streams and KV buckets if they are missing and brings their mutable settings up to date.
+ * Idempotent: every service calls it at start-up, so start order does not matter.
+ */
+export async function ensureTopology(bus: Bus): Promise<Buckets> {
+  for (const wanted of streamConfigs(bus)) {
+    try {
+      const info = await bus.jsm.streams.info(wanted.name).catch((err: unknown) => {
+        if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) return undefined;
+        throw err;
+      });
+      if (info === undefined) {
+        await bus.jsm.streams.add(wanted);
+      } else if (needsUpdate(info.config, wanted)) {
+        // Only settings the server lets us change are compared; retention and storage are fixed at creation.
+        await bus.jsm.streams.update(wanted.name, {
+          subjects: wanted.subjects,
+          duplicate_window: wanted.duplicate_window,
+          max_age: wanted.max_age ?? 0,
+          num_replicas: wanted.num_replicas,
+        });
+      }
+    } catch (err) {
+      throw new InfraError("SY_ERR_TOPOLOGY", "system", `cannot set up stream ${wanted.name}: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+  }
+  return openBuckets(bus);
+}
+
+function needsUpdate(current: StreamConfig, wanted: Partial<StreamConfig> & { subjects: string[] }): boolean {
+  return (
+    current.subjects.join(",") !== wanted.subjects.join(",") ||
+    current.duplicate_window !== wanted.duplicate_window ||
+    current.max_age !== (wanted.max_age ?? 0) ||
+    current.num_replicas !== wanted.num_replicas
+  );
+}
+
+/** Creates (or binds) the KV buckets. */
+export async function openBuckets(bus: Bus): Promise<Buckets> {
+  const { names, config } = bus;
+  const opts = { storage: config.storage === "memory" ? StorageType.Memory : StorageType.File, replicas: config.replicas };
+  try {
+    const [goals, effects, approvals, cache] = await Promise.all([
+      bus.kvm.create(names.buckets.goals, { ...opts, history: 1 }),
+      bus.kvm.create(names.buckets.effects, { ...opts, history: 1 }),
+      bus.kvm.create(names.buckets.approvals, { ...opts, history: 5 }),
+      bus.kvm.create(names.buckets.cache, { ...opts, history: 1, ttl: 24 * 3_600_000 }),
+    ]);
+    return { goals, effects, approvals, cache };
+  } catch (err) {
+    throw new InfraError("SY_ERR_TOPOLOGY", "system", `cannot set up KV buckets: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+/** Options of {@link ensureConsumer}. */
+export type EnsureConsumerOptions = {
+  stream: string;
+  durable: string;
+  filterSubject: string;
+};
+
+/**
+ * Creates a durable pull consumer (explicit acks, the configured `ack_wait` and `max_deliver`) if it is missing,
+ * and updates those settings if they changed. All replicas of a service share it, so replicas split the work.
+ */
+export async function ensureConsumer(bus: Bus, opts: EnsureConsumerOptions): Promise<void> {
+  const wanted: Partial<ConsumerConfig> = {
+    durable_name: opts.durable,
+    filter_subject: opts.filterSubject,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(bus.config.ackWaitMs),
+    max_deliver: bus.config.maxDeliver,
+    max_ack_pending: 1_000,
+  };
+  try {
+    const info = await bus.jsm.consumers.info(opts.stream, opts.durable).catch((err: unknown) => {
+      if (err instanceof JetStreamApiError && err.code === CONSUMER_NOT_FOUND) return undefined;
+      throw err;
+    });
+    if (info === undefined) {
+      await bus.jsm.consumers.add(opts.stream, wanted);
+    } else if (info.config.ack_wait !== wanted.ack_wait || info.config.max_deliver !== wanted.max_deliver) {
+      await bus.jsm.consumers.update(opts.stream, opts.durable, {
+        ack_wait: wanted.ack_wait,
+        max_deliver: wanted.max_deliver,
+      });
+    }
+  } catch (err) {
+    // Two replicas starting at once may race to create the consumer; the loser finds it created.
+    const exists = await bus.jsm.consumers.info(opts.stream, opts.durable).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      throw new InfraError("SY_ERR_TOPOLOGY", "system", `cannot set up consumer ${opts.durable} on ${opts.stream}: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+  }
+}
