@@ -20,7 +20,9 @@ export async function connectCli(natsUrl: string | undefined, env: NodeJS.Proces
   try {
     bus = await connectBus({ config, name: "switchyard-cli", connectTimeoutMs: 3_000 });
   } catch (err) {
-    throw new CliError(`${errorMessage(err)}\nIs the stack running? Start it with \`pnpm switchyard up\`, or pass --nats <url>.`);
+    throw new CliError(
+      `${errorMessage(err)}\nIs the stack running? Start it with \`pnpm switchyard up\`, or pass --nats <url>.`,
+    );
   }
   await ensureTopology(bus);
   return bus;

@@ -40,7 +40,12 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  const code = err instanceof CliError ? err.exitCode : (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? 2 : 1;
+  const code =
+    err instanceof CliError
+      ? err.exitCode
+      : (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+        ? 2
+        : 1;
   process.stderr.write(`switchyard: ${errorMessage(err)}\n`);
   if (process.env["SY_DEBUG"]) console.error(err);
   process.exitCode = code;

@@ -15,10 +15,14 @@ export function renderGoalResult(result: GoalResult): string {
   const width = Math.max(0, ...result.subtasks.map((s) => s.subtaskId.length));
   for (const s of result.subtasks) {
     const failure = s.failure === undefined ? "" : `  ${s.failure.kind}: ${s.failure.message}`;
-    lines.push(`  [${MARK[s.status] ?? s.status}] ${s.subtaskId.padEnd(width)}  ${s.agent} (${s.instance})  ${s.usage.ms} ms${failure}`);
+    lines.push(
+      `  [${MARK[s.status] ?? s.status}] ${s.subtaskId.padEnd(width)}  ${s.agent} (${s.instance})  ${s.usage.ms} ms${failure}`,
+    );
   }
   if (result.failure !== undefined) {
-    lines.push(`failure: ${result.failure.kind}${result.failure.subtaskId ? ` in ${result.failure.subtaskId}` : ""}: ${result.failure.message}`);
+    lines.push(
+      `failure: ${result.failure.kind}${result.failure.subtaskId ? ` in ${result.failure.subtaskId}` : ""}: ${result.failure.message}`,
+    );
   }
   if (result.output !== undefined) lines.push("output:", JSON.stringify(result.output, null, 2));
   lines.push(`trace: ${result.traceId}`);
@@ -28,7 +32,13 @@ export function renderGoalResult(result: GoalResult): string {
 /** Agent cards as a table: name, version, replicas, kind, description. */
 export function renderAgents(agents: Array<{ card: AgentCard; instances: number }>): string {
   if (agents.length === 0) return "no agents are running (start them with `pnpm switchyard up`)";
-  const rows = agents.map(({ card, instances }) => [card.name, card.version, String(instances), card.kind, card.description]);
+  const rows = agents.map(({ card, instances }) => [
+    card.name,
+    card.version,
+    String(instances),
+    card.kind,
+    card.description,
+  ]);
   const header = ["NAME", "VERSION", "REPLICAS", "KIND", "DESCRIPTION"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ");

@@ -22,7 +22,10 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
-async function obtainNats(choice: NatsChoice, log: (line: string) => void): Promise<NatsServerHandle | { url: string; env: Record<string, string> }> {
+async function obtainNats(
+  choice: NatsChoice,
+  log: (line: string) => void,
+): Promise<NatsServerHandle | { url: string; env: Record<string, string> }> {
   if (choice.kind === "url") return { url: choice.url, env: { NATS_URL: choice.url } };
   if (choice.kind === "private") return startNatsServer({ env: {} });
   const { hostname, port } = new URL(DEFAULT_NATS_URL);
@@ -32,15 +35,31 @@ async function obtainNats(choice: NatsChoice, log: (line: string) => void): Prom
   }
   const storeDir = join(WORKSPACE_ROOT, ".switchyard", "nats");
   log(`starting nats-server on ${DEFAULT_NATS_URL} (store: ${storeDir})`);
-  return startNatsServer({ env: {}, port: Number(port), storeDir, logFile: join(WORKSPACE_ROOT, ".switchyard", "nats-server.log") });
+  return startNatsServer({
+    env: {},
+    port: Number(port),
+    storeDir,
+    logFile: join(WORKSPACE_ROOT, ".switchyard", "nats-server.log"),
+  });
 }
 
 /** Starts NATS (per `nats`) and the coordinator and every example agent as separate processes. */
-export async function startStack(opts: { nats: NatsChoice; output: OutputMode; log: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<Stack> {
+export async function startStack(opts: {
+  nats: NatsChoice;
+  output: OutputMode;
+  log: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}): Promise<Stack> {
   const nats = await obtainNats(opts.nats, opts.log);
   const started = "stop" in nats;
   const env = { ...(opts.env ?? process.env), ...nats.env };
-  const supervisor = superviseServices({ services: workspaceServices(), env, cwd: WORKSPACE_ROOT, output: opts.output, onEvent: opts.log });
+  const supervisor = superviseServices({
+    services: workspaceServices(),
+    env,
+    cwd: WORKSPACE_ROOT,
+    output: opts.output,
+    onEvent: opts.log,
+  });
   return {
     natsUrl: nats.url,
     env: nats.env,

@@ -65,7 +65,9 @@ export function superviseServices(opts: SuperviseOptions): Supervisor {
       const now = Date.now();
       const recent = (restarts.get(svc.name) ?? []).filter((t) => now - t < QUICK_MS);
       if (recent.length >= MAX_QUICK_RESTARTS) {
-        opts.onEvent?.(`${svc.name} exited (${signal ?? code}) ${recent.length} times within a minute; not restarting it`);
+        opts.onEvent?.(
+          `${svc.name} exited (${signal ?? code}) ${recent.length} times within a minute; not restarting it`,
+        );
         return;
       }
       recent.push(now);

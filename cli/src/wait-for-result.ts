@@ -1,4 +1,4 @@
-import { GoalRecord, GoalResult, StepEvent } from "@switchyard/contracts";
+import { GoalRecord, type GoalResult, StepEvent } from "@switchyard/contracts";
 import type { Bus } from "@switchyard/infra";
 import { CliError } from "./client.ts";
 
@@ -25,14 +25,20 @@ export async function waitForGoalResult(bus: Bus, goalId: string, timeoutMs: num
           if (record.success && record.data.phase.type === "finished") return resolve(record.data.phase.result);
         }
       };
-      controller.signal.addEventListener("abort", () => reject(new CliError(`no result for goal ${goalId} within ${timeoutMs} ms`, 4)), { once: true });
+      controller.signal.addEventListener(
+        "abort",
+        () => reject(new CliError(`no result for goal ${goalId} within ${timeoutMs} ms`, 4)),
+        { once: true },
+      );
       void watchGoal(goalId).catch(reject);
       void (async () => {
         for await (const msg of duplicates) {
           const event = StepEvent.safeParse(msg.json());
           if (event.success && event.data.type === "goal.duplicate") {
             target = event.data.originalGoalId;
-            process.stderr.write(`goal ${goalId} is a duplicate of ${target} (same idempotency key); waiting for that one\n`);
+            process.stderr.write(
+              `goal ${goalId} is a duplicate of ${target} (same idempotency key); waiting for that one\n`,
+            );
             void watchGoal(target).catch(reject);
           }
         }

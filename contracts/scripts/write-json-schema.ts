@@ -38,4 +38,6 @@ if (problems.length > 0) {
   );
   process.exit(1);
 }
-process.stdout.write(check ? `contracts/schema is up to date (${wanted.size} files)\n` : `wrote ${wanted.size} schema files\n`);
+process.stdout.write(
+  check ? `contracts/schema is up to date (${wanted.size} files)\n` : `wrote ${wanted.size} schema files\n`,
+);

@@ -6,7 +6,7 @@ import { WireVersion } from "./version.ts";
 /** `"llm"` for the LLM planner, or the name of a template plan known to the coordinator. */
 export const PlanChoice = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,63}$/, "must be \"llm\" or a template name (a-z 0-9 -, starting with a letter)");
+  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be "llm" or a template name (a-z 0-9 -, starting with a letter)');
 export type PlanChoice = z.infer<typeof PlanChoice>;
 
 /** What a backend publishes on `<prefix>.goals.submit`. */

@@ -24,7 +24,8 @@ export const Plan = z
   .superRefine((plan, ctx) => {
     const ids = new Set<string>();
     plan.subtasks.forEach((s, i) => {
-      if (ids.has(s.id)) ctx.addIssue({ code: "custom", path: ["subtasks", i, "id"], message: `duplicate id "${s.id}"` });
+      if (ids.has(s.id))
+        ctx.addIssue({ code: "custom", path: ["subtasks", i, "id"], message: `duplicate id "${s.id}"` });
       ids.add(s.id);
     });
     plan.subtasks.forEach((s, i) =>

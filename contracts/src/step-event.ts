@@ -45,7 +45,13 @@ export const StepEvent = z.discriminatedUnion("type", [
     usage: Usage,
     failure: Failure.optional(),
   }),
-  z.object({ ...goalBase, type: z.literal("goal.finished"), status: RunStatus, usage: Usage, failure: Failure.optional() }),
+  z.object({
+    ...goalBase,
+    type: z.literal("goal.finished"),
+    status: RunStatus,
+    usage: Usage,
+    failure: Failure.optional(),
+  }),
   z.object({
     ...base,
     type: z.literal("message.rejected"),

@@ -8,7 +8,10 @@ export const SubtaskEnvelope = z.object({
   v: WireVersion,
   goalId: GoalId,
   subtaskId: SubtaskId,
-  idempotencyKey: z.string().min(1).describe("`<goalId>/<subtaskId>`: a redelivered subtask replays its recorded result."),
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .describe("`<goalId>/<subtaskId>`: a redelivered subtask replays its recorded result."),
   agent: AgentName,
   input: z.unknown(),
   upstream: z.record(SubtaskId, z.unknown()).default({}).describe("Outputs of the subtasks this one depends on."),

@@ -46,7 +46,8 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
   if (current === undefined) return;
 
   const ready = readySubtasks(current.value).map((s) => s.id);
-  const record = ready.length === 0 ? current.value : await store.update(goalId, (r) => claimDispatch(r, ready, new Date()));
+  const record =
+    ready.length === 0 ? current.value : await store.update(goalId, (r) => claimDispatch(r, ready, new Date()));
 
   if (record.phase.type === "running" && record.plan !== undefined) {
     const unpublished = record.plan.subtasks.filter((s) => {
@@ -58,10 +59,23 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
       // The msg id makes a republish after a crash a no-op inside the duplicate window; the agent's ledger covers the rest.
       await publishJson(bus, bus.names.subjects.task(subtask.agent), SubtaskEnvelope, envelope, {
         msgId: `${envelope.idempotencyKey}/${envelope.attempt}`,
-        headers: { traceparent: traceparentFor(record.traceId), "sy-tenant": record.goal.tenant, "sy-user": record.goal.user },
+        headers: {
+          traceparent: traceparentFor(record.traceId),
+          "sy-tenant": record.goal.tenant,
+          "sy-user": record.goal.user,
+        },
       });
-      logger.info({ event: "subtask.dispatched", goalId, subtaskId: subtask.id, agent: subtask.agent, traceId: record.traceId }, "subtask dispatched");
-      await deps.events.emitSafely({ type: "subtask.dispatched", goalId, subtaskId: subtask.id, agent: subtask.agent, attempt: envelope.attempt });
+      logger.info(
+        { event: "subtask.dispatched", goalId, subtaskId: subtask.id, agent: subtask.agent, traceId: record.traceId },
+        "subtask dispatched",
+      );
+      await deps.events.emitSafely({
+        type: "subtask.dispatched",
+        goalId,
+        subtaskId: subtask.id,
+        agent: subtask.agent,
+        attempt: envelope.attempt,
+      });
     }
     if (unpublished.length > 0) {
       const ids = unpublished.map((s) => s.id);
@@ -73,10 +87,30 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
     const result = record.phase.result;
     await publishJson(bus, bus.names.subjects.goalDone(goalId), GoalResult, result, {
       msgId: `done/${goalId}`,
-      headers: { traceparent: traceparentFor(record.traceId), "sy-tenant": record.goal.tenant, "sy-user": record.goal.user },
+      headers: {
+        traceparent: traceparentFor(record.traceId),
+        "sy-tenant": record.goal.tenant,
+        "sy-user": record.goal.user,
+      },
     });
     await store.update(goalId, markAnnounced);
-    logger.info({ event: "goal.finished", goalId, status: result.status, usage: result.usage, failure: result.failure, traceId: record.traceId }, "goal finished");
-    await deps.events.emitSafely({ type: "goal.finished", goalId, status: result.status, usage: result.usage, failure: result.failure });
+    logger.info(
+      {
+        event: "goal.finished",
+        goalId,
+        status: result.status,
+        usage: result.usage,
+        failure: result.failure,
+        traceId: record.traceId,
+      },
+      "goal finished",
+    );
+    await deps.events.emitSafely({
+      type: "goal.finished",
+      goalId,
+      status: result.status,
+      usage: result.usage,
+      failure: result.failure,
+    });
   }
 }

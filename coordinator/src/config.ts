@@ -4,7 +4,10 @@ import { CoordinatorError } from "./errors.ts";
 /** Environment variables only the coordinator reads (the shared ones are in `@switchyard/infra`'s ConfigEnv). */
 export const CoordinatorEnv = z.object({
   SY_TEMPLATES_FILE: z.string().min(1).optional(),
-  SY_DEFAULT_PLAN: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, "must be a template name or llm").optional(),
+  SY_DEFAULT_PLAN: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,63}$/, "must be a template name or llm")
+    .optional(),
   SY_DEFAULT_GOAL_MS: z.coerce.number().int().positive().optional(),
 });
 export type CoordinatorEnv = z.infer<typeof CoordinatorEnv>;

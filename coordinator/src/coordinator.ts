@@ -1,5 +1,12 @@
 import { Goal, SubtaskResult } from "@switchyard/contracts";
-import { createEventEmitter, ensureConsumer, startConsumer, type Buckets, type Bus, type Logger } from "@switchyard/infra";
+import {
+  createEventEmitter,
+  ensureConsumer,
+  startConsumer,
+  type Buckets,
+  type Bus,
+  type Logger,
+} from "@switchyard/infra";
 import type { CoordinatorDeps } from "./deps.ts";
 import { createGoalStore } from "./goal-store.ts";
 import { handleGoal, rejectGoal } from "./intake.ts";
@@ -53,8 +60,16 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     defaultGoalMs: opts.defaultGoalMs ?? DEFAULT_GOAL_MS,
   };
 
-  await ensureConsumer(bus, { stream: names.streams.goals, durable: names.consumers.coordinatorGoals, filterSubject: names.subjects.goalSubmit });
-  await ensureConsumer(bus, { stream: names.streams.results, durable: names.consumers.coordinatorResults, filterSubject: names.subjects.results });
+  await ensureConsumer(bus, {
+    stream: names.streams.goals,
+    durable: names.consumers.coordinatorGoals,
+    filterSubject: names.subjects.goalSubmit,
+  });
+  await ensureConsumer(bus, {
+    stream: names.streams.results,
+    durable: names.consumers.coordinatorResults,
+    filterSubject: names.subjects.results,
+  });
 
   const goals = startConsumer({
     bus,

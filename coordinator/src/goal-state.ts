@@ -37,7 +37,10 @@ export function refusedRecord(goal: Goal, failure: GoalFailure, traceId: string,
     subtasks: {},
     phase: { type: "running" },
   };
-  return { ...record, phase: { type: "finished", result: goalResult(record, "failed", failure, now), announced: false } };
+  return {
+    ...record,
+    phase: { type: "finished", result: goalResult(record, "failed", failure, now), announced: false },
+  };
 }
 
 /** Claims subtasks for dispatch (pending → dispatched, not yet published). */
@@ -46,7 +49,8 @@ export function claimDispatch(record: GoalRecord, ids: string[], now: Date): Goa
   const claimable = ids.filter((id) => record.subtasks[id]?.type === "pending");
   if (claimable.length === 0) return undefined;
   const subtasks = { ...record.subtasks };
-  for (const id of claimable) subtasks[id] = { type: "dispatched", attempt: 1, dispatchedAt: now.toISOString(), published: false };
+  for (const id of claimable)
+    subtasks[id] = { type: "dispatched", attempt: 1, dispatchedAt: now.toISOString(), published: false };
   return { ...record, subtasks };
 }
 
@@ -76,7 +80,8 @@ export function applyResult(record: GoalRecord, result: SubtaskResult, now: Date
   const next: GoalRecord = { ...record, subtasks };
   if (result.status !== "ok") {
     for (const [id, s] of Object.entries(subtasks)) {
-      if (s.type === "pending") subtasks[id] = { type: "skipped", reason: `subtask "${result.subtaskId}" ended ${result.status}` };
+      if (s.type === "pending")
+        subtasks[id] = { type: "skipped", reason: `subtask "${result.subtaskId}" ended ${result.status}` };
     }
     // Limits and pauses are not failures: the status says what happened and `subtasks` shows where.
     const failure: GoalFailure | undefined = result.failure && { ...result.failure, subtaskId: result.subtaskId };

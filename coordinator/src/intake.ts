@@ -1,11 +1,21 @@
 import { GoalId, GoalResult, WIRE_VERSION, type Goal, type GoalFailure, type Plan } from "@switchyard/contracts";
-import { newTraceId, publishJson, traceIdFrom, traceparentFor, type DeliveryContext, type InvalidDelivery } from "@switchyard/infra";
+import {
+  newTraceId,
+  publishJson,
+  traceIdFrom,
+  traceparentFor,
+  type DeliveryContext,
+  type InvalidDelivery,
+} from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
 import { acceptedRecord, refusedRecord } from "./goal-state.ts";
 
 /** The plan a goal asked for, or why it cannot have it. */
-export function choosePlan(goal: Goal, deps: Pick<CoordinatorDeps, "templates" | "defaultPlan">): { plan: Plan } | { failure: GoalFailure } {
+export function choosePlan(
+  goal: Goal,
+  deps: Pick<CoordinatorDeps, "templates" | "defaultPlan">,
+): { plan: Plan } | { failure: GoalFailure } {
   const name = goal.plan ?? deps.defaultPlan;
   const template = deps.templates[name];
   if (template !== undefined) {
@@ -30,18 +40,31 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
   const idempotencyKey = goal.idempotencyKey ?? goal.id;
   const owner = await store.claimIdempotencyKey(idempotencyKey, goal.id);
   if (owner !== goal.id) {
-    log.info({ event: "goal.duplicate", originalGoalId: owner }, "duplicate goal: the idempotency key belongs to another goal");
+    log.info(
+      { event: "goal.duplicate", originalGoalId: owner },
+      "duplicate goal: the idempotency key belongs to another goal",
+    );
     await events.emitSafely({ type: "goal.duplicate", goalId: goal.id, idempotencyKey, originalGoalId: owner });
     return;
   }
   const traceId = traceIdFrom(ctx.headers["traceparent"]) ?? newTraceId();
   const choice = choosePlan(goal, deps);
   const now = new Date();
-  const record = "plan" in choice ? acceptedRecord(goal, choice.plan, traceId, now) : refusedRecord(goal, choice.failure, traceId, now);
+  const record =
+    "plan" in choice
+      ? acceptedRecord(goal, choice.plan, traceId, now)
+      : refusedRecord(goal, choice.failure, traceId, now);
   if (await store.create(record)) {
     log.info({ event: "goal.accepted", traceId, plan: goal.plan ?? deps.defaultPlan }, "goal accepted");
-    await events.emitSafely({ type: "goal.accepted", goalId: goal.id, tenant: goal.tenant, user: goal.user, plan: goal.plan ?? deps.defaultPlan });
-    if (record.plan !== undefined) await events.emitSafely({ type: "plan.created", goalId: goal.id, plan: record.plan });
+    await events.emitSafely({
+      type: "goal.accepted",
+      goalId: goal.id,
+      tenant: goal.tenant,
+      user: goal.user,
+      plan: goal.plan ?? deps.defaultPlan,
+    });
+    if (record.plan !== undefined)
+      await events.emitSafely({ type: "plan.created", goalId: goal.id, plan: record.plan });
   }
   await advanceGoal(goal.id, deps);
 }
@@ -54,7 +77,13 @@ export async function rejectGoal(bad: InvalidDelivery, deps: CoordinatorDeps): P
   const raw = typeof bad.raw === "object" && bad.raw !== null ? (bad.raw as Record<string, unknown>) : {};
   const id = GoalId.safeParse(raw["id"]);
   const goalId = id.success ? id.data : undefined;
-  await deps.events.emitSafely({ type: "message.rejected", goalId, subject: bad.subject, reason: bad.reason, issues: bad.issues });
+  await deps.events.emitSafely({
+    type: "message.rejected",
+    goalId,
+    subject: bad.subject,
+    reason: bad.reason,
+    issues: bad.issues,
+  });
   if (goalId === undefined) return;
   const traceId = traceIdFrom(bad.headers["traceparent"]) ?? newTraceId();
   const now = new Date().toISOString();

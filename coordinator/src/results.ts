@@ -1,4 +1,4 @@
-import { GoalId, SubtaskId, SubtaskResult, WIRE_VERSION } from "@switchyard/contracts";
+import { GoalId, SubtaskId, type SubtaskResult, WIRE_VERSION } from "@switchyard/contracts";
 import type { InvalidDelivery } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";

@@ -37,12 +37,20 @@ export const BUILTIN_TEMPLATES: TemplateCatalog = {
 export function parseTemplateCatalog(raw: unknown, origin: string): TemplateCatalog {
   const parsed = TemplateCatalog.safeParse(raw);
   if (!parsed.success) {
-    throw new CoordinatorError("SY_ERR_TEMPLATES_INVALID", "caller", `${origin}: ${describeIssues(toValidationIssues(parsed.error))}`);
+    throw new CoordinatorError(
+      "SY_ERR_TEMPLATES_INVALID",
+      "caller",
+      `${origin}: ${describeIssues(toValidationIssues(parsed.error))}`,
+    );
   }
   for (const [name, plan] of Object.entries(parsed.data)) {
     const cycle = findCycle(plan);
     if (cycle !== undefined) {
-      throw new CoordinatorError("SY_ERR_TEMPLATES_INVALID", "caller", `${origin}: template "${name}" has a cycle: ${cycle.join(" -> ")}`);
+      throw new CoordinatorError(
+        "SY_ERR_TEMPLATES_INVALID",
+        "caller",
+        `${origin}: template "${name}" has a cycle: ${cycle.join(" -> ")}`,
+      );
     }
   }
   return parsed.data;
@@ -55,7 +63,12 @@ export function loadTemplateCatalog(file: string | undefined): TemplateCatalog {
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    throw new CoordinatorError("SY_ERR_TEMPLATES_INVALID", "caller", `SY_TEMPLATES_FILE=${file}: ${errorMessage(err)}`, { cause: err });
+    throw new CoordinatorError(
+      "SY_ERR_TEMPLATES_INVALID",
+      "caller",
+      `SY_TEMPLATES_FILE=${file}: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
   return { ...BUILTIN_TEMPLATES, ...parseTemplateCatalog(raw, `SY_TEMPLATES_FILE=${file}`) };
 }

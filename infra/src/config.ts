@@ -15,14 +15,23 @@ const positiveMs = (fallback: number) => z.coerce.number().int().positive().defa
 export const ConfigEnv = z.object({
   NATS_URL: z
     .string()
-    .regex(/^(nats|tls|wss?):\/\/[^\s,]+(,(nats|tls|wss?):\/\/[^\s,]+)*$/, "must be nats://host:port (comma-separated for a cluster)")
+    .regex(
+      /^(nats|tls|wss?):\/\/[^\s,]+(,(nats|tls|wss?):\/\/[^\s,]+)*$/,
+      "must be nats://host:port (comma-separated for a cluster)",
+    )
     .default(DEFAULT_NATS_URL),
   NATS_CREDS: z.string().min(1).optional(),
   NATS_TOKEN: z.string().min(1).optional(),
   NATS_USER: z.string().min(1).optional(),
   NATS_PASSWORD: z.string().min(1).optional(),
-  SY_PREFIX: z.string().regex(PREFIX_PATTERN, `must match ${String(PREFIX_PATTERN)}`).default(DEFAULT_PREFIX),
-  SY_INSTANCE: z.string().regex(/^[\w.-]{1,128}$/, "must be 1-128 characters of A-Z a-z 0-9 _ . -").optional(),
+  SY_PREFIX: z
+    .string()
+    .regex(PREFIX_PATTERN, `must match ${String(PREFIX_PATTERN)}`)
+    .default(DEFAULT_PREFIX),
+  SY_INSTANCE: z
+    .string()
+    .regex(/^[\w.-]{1,128}$/, "must be 1-128 characters of A-Z a-z 0-9 _ . -")
+    .optional(),
   SY_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SY_ACK_WAIT_MS: positiveMs(30_000),
   SY_MAX_DELIVER: z.coerce.number().int().min(1).max(1000).default(5),
@@ -55,12 +64,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = ConfigEnv.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}=${JSON.stringify(present[String(i.path[0])] ?? "")}: ${i.message}`);
+    const lines = parsed.error.issues.map(
+      (i) => `${i.path.join(".")}=${JSON.stringify(present[String(i.path[0])] ?? "")}: ${i.message}`,
+    );
     throw new InfraError("SY_ERR_CONFIG_INVALID", "caller", `invalid configuration: ${lines.join("; ")}`);
   }
   const e = parsed.data;
   if (e.NATS_USER !== undefined && e.NATS_PASSWORD === undefined) {
-    throw new InfraError("SY_ERR_CONFIG_INVALID", "caller", "invalid configuration: NATS_USER is set but NATS_PASSWORD is not");
+    throw new InfraError(
+      "SY_ERR_CONFIG_INVALID",
+      "caller",
+      "invalid configuration: NATS_USER is set but NATS_PASSWORD is not",
+    );
   }
   return {
     natsUrl: e.NATS_URL.split(","),

@@ -94,7 +94,12 @@ export async function connectBus(opts: ConnectBusOptions): Promise<Bus> {
     } catch (err) {
       if (Date.now() >= deadline) {
         await conn.close();
-        throw new InfraError("SY_ERR_NATS_CONNECT", "system", `JetStream is not available at ${config.natsUrl.join(",")}: ${errorMessage(err)} (start nats-server with -js)`, { cause: err });
+        throw new InfraError(
+          "SY_ERR_NATS_CONNECT",
+          "system",
+          `JetStream is not available at ${config.natsUrl.join(",")}: ${errorMessage(err)} (start nats-server with -js)`,
+          { cause: err },
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     }

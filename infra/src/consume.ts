@@ -96,18 +96,30 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
       await msg.ackAck();
     } catch (err) {
       if (ctx.lastDelivery && opts.onExhausted !== undefined) {
-        logger.error({ event: "message.exhausted", subject: msg.subject, err: errorMessage(err) }, "handler failed on the last delivery");
+        logger.error(
+          { event: "message.exhausted", subject: msg.subject, err: errorMessage(err) },
+          "handler failed on the last delivery",
+        );
         try {
           await opts.onExhausted(decoded.value, ctx, err);
         } catch (reportErr) {
-          logger.error({ event: "message.report_failed", err: errorMessage(reportErr) }, "could not report an exhausted message");
+          logger.error(
+            { event: "message.report_failed", err: errorMessage(reportErr) },
+            "could not report an exhausted message",
+          );
         }
         msg.term();
         return;
       }
       const delay = Math.min(NAK_MAX_MS, NAK_BASE_MS * 2 ** (ctx.deliveryCount - 1));
       logger.warn(
-        { event: "message.retry", subject: msg.subject, delivery: ctx.deliveryCount, delayMs: delay, err: errorMessage(err) },
+        {
+          event: "message.retry",
+          subject: msg.subject,
+          delivery: ctx.deliveryCount,
+          delayMs: delay,
+          err: errorMessage(err),
+        },
         `handler failed, retrying in ${delay} ms`,
       );
       msg.nak(delay);
@@ -117,7 +129,7 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
   }
 
   async function loop(): Promise<void> {
-    for (let failures = 0; !stopped; ) {
+    for (let failures = 0; !stopped;) {
       try {
         const consumer = await bus.js.consumers.get(opts.stream, opts.durable);
         messages = await consumer.consume({ max_messages: maxInFlight });
@@ -125,7 +137,10 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
         failures = 0;
         for await (const msg of messages) {
           const task = process(msg).catch((err: unknown) => {
-            logger.error({ event: "message.unhandled", err: errorMessage(err) }, "unexpected error while handling a message");
+            logger.error(
+              { event: "message.unhandled", err: errorMessage(err) },
+              "unexpected error while handling a message",
+            );
           });
           inFlight.add(task);
           void task.finally(() => inFlight.delete(task));
@@ -134,7 +149,10 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
       } catch (err) {
         if (stopped) break;
         failures++;
-        logger.error({ event: "consumer.error", durable: opts.durable, err: errorMessage(err) }, "consumer failed; restarting");
+        logger.error(
+          { event: "consumer.error", durable: opts.durable, err: errorMessage(err) },
+          "consumer failed; restarting",
+        );
       }
       if (!stopped) await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(failures, 5))));
     }

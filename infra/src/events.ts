@@ -5,7 +5,11 @@ import type { Logger } from "./logger.ts";
 import { publishJson } from "./publish.ts";
 
 /** A StepEvent without the fields the emitter fills in (`v`, `at`, `source`). */
-export type StepEventInput = StepEvent extends infer E ? (E extends StepEvent ? Omit<E, "v" | "at" | "source"> : never) : never;
+export type StepEventInput = StepEvent extends infer E
+  ? E extends StepEvent
+    ? Omit<E, "v" | "at" | "source">
+    : never
+  : never;
 
 /** Publishes step events to `<prefix>.events.<goalId>`. */
 export type EventEmitter = {
@@ -28,7 +32,10 @@ export function createEventEmitter(bus: Bus, source: string, logger?: Logger): E
       try {
         await emit(event, headers);
       } catch (err) {
-        logger?.error({ event: "event.publish_failed", type: event.type, err: errorMessage(err) }, "could not publish a step event");
+        logger?.error(
+          { event: "event.publish_failed", type: event.type, err: errorMessage(err) },
+          "could not publish a step event",
+        );
       }
     },
   };

@@ -16,18 +16,31 @@ export function isCasConflict(err: unknown): boolean {
 }
 
 /** Reads and validates a JSON entry; `undefined` when the key is absent or deleted. A corrupt entry throws. */
-export async function getJson<S extends z.ZodType>(kv: KV, key: string, schema: S): Promise<Versioned<z.output<S>> | undefined> {
+export async function getJson<S extends z.ZodType>(
+  kv: KV,
+  key: string,
+  schema: S,
+): Promise<Versioned<z.output<S>> | undefined> {
   const entry = await kv.get(key);
   if (entry === null || entry.operation !== "PUT") return undefined;
   const parsed = schema.safeParse(entry.json());
   if (!parsed.success) {
-    throw new InfraError("SY_ERR_KV_CONFLICT", "system", `KV entry ${key} is corrupt: ${describeIssues(toValidationIssues(parsed.error))}`);
+    throw new InfraError(
+      "SY_ERR_KV_CONFLICT",
+      "system",
+      `KV entry ${key} is corrupt: ${describeIssues(toValidationIssues(parsed.error))}`,
+    );
   }
   return { value: parsed.data, revision: entry.revision };
 }
 
 /** Creates an entry only if the key is absent. Returns the new revision, or `undefined` if it already existed. */
-export async function createJson<S extends z.ZodType>(kv: KV, key: string, schema: S, value: z.input<S>): Promise<number | undefined> {
+export async function createJson<S extends z.ZodType>(
+  kv: KV,
+  key: string,
+  schema: S,
+  value: z.input<S>,
+): Promise<number | undefined> {
   const data = JSON.stringify(schema.parse(value));
   try {
     return await kv.create(key, data);
@@ -56,7 +69,7 @@ export async function updateJson<S extends z.ZodType>(
     if (current === undefined) throw new InfraError("SY_ERR_KV_CONFLICT", "system", `KV entry ${key} does not exist`);
     const decision = decide(current.value);
     if ("keep" in decision) return { ...current, written: false };
-    const next = schema.parse(decision.write) as z.output<S>;
+    const next = schema.parse(decision.write);
     try {
       const revision = await kv.update(key, JSON.stringify(next), current.revision);
       return { value: next, revision, written: true };
@@ -64,5 +77,9 @@ export async function updateJson<S extends z.ZodType>(
       if (!isCasConflict(err)) throw err;
     }
   }
-  throw new InfraError("SY_ERR_KV_CONFLICT", "system", `KV entry ${key}: gave up after ${maxAttempts} compare-and-set conflicts`);
+  throw new InfraError(
+    "SY_ERR_KV_CONFLICT",
+    "system",
+    `KV entry ${key}: gave up after ${maxAttempts} compare-and-set conflicts`,
+  );
 }

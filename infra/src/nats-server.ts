@@ -118,9 +118,14 @@ async function startBinary(binary: string, opts: StartNatsServerOptions): Promis
       await waitForPort(port, child, readyTimeoutMs);
     } catch (err) {
       child.kill("SIGKILL");
-      throw new InfraError("SY_ERR_NATS_SERVER_UNAVAILABLE", "system", `could not start ${binary}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new InfraError(
+        "SY_ERR_NATS_SERVER_UNAVAILABLE",
+        "system",
+        `could not start ${binary}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
   };
   const halt = async (signal: NodeJS.Signals) => {

@@ -33,7 +33,9 @@ export async function runServiceProcess(opts: RunServiceProcessOptions): Promise
     process.exit(2);
   }
   const logger = createLogger({ service: opts.service, instance: config.instance, level: config.logLevel });
-  process.on("unhandledRejection", (err) => logger.error({ event: "process.unhandled_rejection", err: errorMessage(err) }, "unhandled rejection"));
+  process.on("unhandledRejection", (err) =>
+    logger.error({ event: "process.unhandled_rejection", err: errorMessage(err) }, "unhandled rejection"),
+  );
 
   let bus: Bus | undefined;
   let started: StartedService | undefined;

@@ -28,10 +28,25 @@ function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; 
   const storage = config.storage === "memory" ? StorageType.Memory : StorageType.File;
   const common = { storage, num_replicas: config.replicas, duplicate_window: nanos(config.duplicateWindowMs) };
   return [
-    { ...common, name: names.streams.goals, subjects: [names.subjects.goalSubmit], retention: RetentionPolicy.Workqueue },
+    {
+      ...common,
+      name: names.streams.goals,
+      subjects: [names.subjects.goalSubmit],
+      retention: RetentionPolicy.Workqueue,
+    },
     { ...common, name: names.streams.tasks, subjects: [names.subjects.tasksAll], retention: RetentionPolicy.Workqueue },
-    { ...common, name: names.streams.results, subjects: [names.subjects.results], retention: RetentionPolicy.Workqueue },
-    { ...common, name: names.streams.proposals, subjects: [names.subjects.proposals], retention: RetentionPolicy.Workqueue },
+    {
+      ...common,
+      name: names.streams.results,
+      subjects: [names.subjects.results],
+      retention: RetentionPolicy.Workqueue,
+    },
+    {
+      ...common,
+      name: names.streams.proposals,
+      subjects: [names.subjects.proposals],
+      retention: RetentionPolicy.Workqueue,
+    },
     {
       ...common,
       name: names.streams.events,
@@ -85,7 +100,10 @@ function needsUpdate(current: StreamConfig, wanted: Partial<StreamConfig> & { su
 /** Creates (or binds) the KV buckets. */
 export async function openBuckets(bus: Bus): Promise<Buckets> {
   const { names, config } = bus;
-  const opts = { storage: config.storage === "memory" ? StorageType.Memory : StorageType.File, replicas: config.replicas };
+  const opts = {
+    storage: config.storage === "memory" ? StorageType.Memory : StorageType.File,
+    replicas: config.replicas,
+  };
   try {
     const [goals, effects, approvals, cache] = await Promise.all([
       bus.kvm.create(names.buckets.goals, { ...opts, history: 1 }),
@@ -140,9 +158,14 @@ export async function ensureConsumer(bus: Bus, opts: EnsureConsumerOptions): Pro
       () => false,
     );
     if (!exists) {
-      throw new InfraError("SY_ERR_TOPOLOGY", "system", `cannot set up consumer ${opts.durable} on ${opts.stream}: ${errorMessage(err)}`, {
-        cause: err,
-      });
+      throw new InfraError(
+        "SY_ERR_TOPOLOGY",
+        "system",
+        `cannot set up consumer ${opts.durable} on ${opts.stream}: ${errorMessage(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 }

@@ -3,8 +3,7 @@ import type { z } from "zod";
 
 /** A decoded and validated message, or the reason it is not one. */
 export type Decoded<T> =
-  | { ok: true; value: T }
-  | { ok: false; reason: string; issues: ValidationIssue[]; raw: unknown };
+  { ok: true; value: T } | { ok: false; reason: string; issues: ValidationIssue[]; raw: unknown };
 
 /** Zod issues as `path: message` pairs, e.g. `{ path: "budget.maxSteps", message: "Too small: expected number to be >0" }`. */
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
@@ -26,7 +25,12 @@ export function decodeJson<S extends z.ZodType>(schema: S, data: Uint8Array, wha
     raw = JSON.parse(new TextDecoder().decode(data));
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    return { ok: false, reason: `${what} is not valid JSON (${detail})`, issues: [{ path: "(root)", message: detail }], raw: undefined };
+    return {
+      ok: false,
+      reason: `${what} is not valid JSON (${detail})`,
+      issues: [{ path: "(root)", message: detail }],
+      raw: undefined,
+    };
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };

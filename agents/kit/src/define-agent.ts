@@ -49,12 +49,15 @@ export const DEFAULT_AGENT_BUDGET: Budget = { maxMs: 60_000 };
  * Defines a specialist agent. The spec is checked here, so a bad name, version or schema fails at start-up with
  * a message naming the field, not at the first subtask.
  */
-export function defineAgent<I extends z.ZodType, O extends z.ZodType>(spec: HandlerAgentSpec<I, O>): AgentDefinition<I, O> {
+export function defineAgent<I extends z.ZodType, O extends z.ZodType>(
+  spec: HandlerAgentSpec<I, O>,
+): AgentDefinition<I, O> {
   const problems: string[] = [];
   const name = AgentName.safeParse(spec.name);
   if (!name.success) problems.push(`name "${spec.name}" ${name.error.issues[0]?.message ?? "is invalid"}`);
   const budget = Budget.safeParse(spec.budget ?? DEFAULT_AGENT_BUDGET);
-  if (!budget.success) problems.push(`budget: ${budget.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join(", ")}`);
+  if (!budget.success)
+    problems.push(`budget: ${budget.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join(", ")}`);
   if (typeof spec.handler !== "function") problems.push("handler must be a function");
   let card: AgentCard | undefined;
   if (problems.length === 0) {
@@ -72,7 +75,11 @@ export function defineAgent<I extends z.ZodType, O extends z.ZodType>(spec: Hand
     else problems.push(...parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   if (problems.length > 0 || card === undefined || !budget.success) {
-    throw new AgentKitError("SY_ERR_AGENT_DEFINITION", "caller", `invalid agent definition "${spec.name}": ${problems.join("; ")}`);
+    throw new AgentKitError(
+      "SY_ERR_AGENT_DEFINITION",
+      "caller",
+      `invalid agent definition "${spec.name}": ${problems.join("; ")}`,
+    );
   }
   return Object.freeze({ ...spec, budget: budget.data, card });
 }

@@ -1,4 +1,11 @@
-import { WIRE_VERSION, type Budget, type Failure, type RunStatus, type SubtaskEnvelope, type SubtaskResult } from "@switchyard/contracts";
+import {
+  WIRE_VERSION,
+  type Budget,
+  type Failure,
+  type RunStatus,
+  type SubtaskEnvelope,
+  type SubtaskResult,
+} from "@switchyard/contracts";
 import { describeIssues, errorMessage, toValidationIssues, type Logger } from "@switchyard/infra";
 import type { AgentDefinition } from "./define-agent.ts";
 
@@ -43,7 +50,10 @@ export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult
     Date.parse(envelope.deadline),
     budget.maxMs === undefined ? Number.POSITIVE_INFINITY : startedAt.getTime() + budget.maxMs,
   );
-  const finish = (status: RunStatus, extra: { output?: unknown; partialOutput?: unknown; failure?: Failure }): SubtaskResult => {
+  const finish = (
+    status: RunStatus,
+    extra: { output?: unknown; partialOutput?: unknown; failure?: Failure },
+  ): SubtaskResult => {
     const finishedAt = new Date();
     return {
       v: WIRE_VERSION,
@@ -67,7 +77,10 @@ export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult
   const input = agent.input.safeParse(envelope.input);
   if (!input.success) {
     return finish("failed", {
-      failure: { kind: "bad_input", message: `input does not match ${agent.name}'s input schema: ${describeIssues(toValidationIssues(input.error))}` },
+      failure: {
+        kind: "bad_input",
+        message: `input does not match ${agent.name}'s input schema: ${describeIssues(toValidationIssues(input.error))}`,
+      },
     });
   }
 

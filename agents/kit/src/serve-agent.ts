@@ -61,8 +61,16 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     const traceparent = ctx.headers["traceparent"];
     const recorded = await ledger.find(envelope.goalId, envelope.subtaskId);
     if (recorded !== undefined) {
-      log.info({ event: "subtask.replayed", delivery: ctx.deliveryCount }, "subtask already ran; replaying its recorded result");
-      await events.emitSafely({ ...ids, type: "subtask.replayed", instance: config.instance, reason: "result already recorded in the ledger" });
+      log.info(
+        { event: "subtask.replayed", delivery: ctx.deliveryCount },
+        "subtask already ran; replaying its recorded result",
+      );
+      await events.emitSafely({
+        ...ids,
+        type: "subtask.replayed",
+        instance: config.instance,
+        reason: "result already recorded in the ledger",
+      });
       await publishResult(recorded, traceparent);
       return;
     }
@@ -78,16 +86,39 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     }
     const onRecord = await ledger.record(result);
     await publishResult(onRecord, traceparent);
-    await events.emitSafely({ ...ids, type: "subtask.finished", status: onRecord.status, usage: onRecord.usage, failure: onRecord.failure });
-    log.info({ event: "subtask.finished", status: onRecord.status, ms: onRecord.usage.ms, failure: onRecord.failure }, "subtask finished");
+    await events.emitSafely({
+      ...ids,
+      type: "subtask.finished",
+      status: onRecord.status,
+      usage: onRecord.usage,
+      failure: onRecord.failure,
+    });
+    log.info(
+      { event: "subtask.finished", status: onRecord.status, ms: onRecord.usage.ms, failure: onRecord.failure },
+      "subtask finished",
+    );
   }
 
   function misrouted(envelope: SubtaskEnvelope): SubtaskResult {
     const now = new Date().toISOString();
-    return failedResult(envelope.goalId, envelope.subtaskId, envelope.attempt, "failed", `subtask for agent "${envelope.agent}" was delivered to "${agent.name}"`, now);
+    return failedResult(
+      envelope.goalId,
+      envelope.subtaskId,
+      envelope.attempt,
+      "failed",
+      `subtask for agent "${envelope.agent}" was delivered to "${agent.name}"`,
+      now,
+    );
   }
 
-  function failedResult(goalId: string, subtaskId: string, attempt: number, status: RunStatus, message: string, now: string): SubtaskResult {
+  function failedResult(
+    goalId: string,
+    subtaskId: string,
+    attempt: number,
+    status: RunStatus,
+    message: string,
+    now: string,
+  ): SubtaskResult {
     return {
       v: WIRE_VERSION,
       goalId,
@@ -132,8 +163,18 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       }
     },
     async onExhausted(envelope, _ctx, err) {
-      const result = failedResult(envelope.goalId, envelope.subtaskId, envelope.attempt, "failed", `gave up after ${config.maxDeliver} deliveries: ${errorMessage(err)}`, new Date().toISOString());
-      await publishResult(await ledger.record({ ...result, failure: { kind: "crashed", message: result.failure?.message ?? "" } }), undefined);
+      const result = failedResult(
+        envelope.goalId,
+        envelope.subtaskId,
+        envelope.attempt,
+        "failed",
+        `gave up after ${config.maxDeliver} deliveries: ${errorMessage(err)}`,
+        new Date().toISOString(),
+      );
+      await publishResult(
+        await ledger.record({ ...result, failure: { kind: "crashed", message: result.failure?.message ?? "" } }),
+        undefined,
+      );
     },
   });
 
@@ -141,7 +182,11 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     name: agent.name,
     version: agent.version,
     description: agent.description,
-    metadata: { [names.cardMetadataKey]: JSON.stringify(agent.card), sy_prefix: names.prefix, sy_instance: config.instance },
+    metadata: {
+      [names.cardMetadataKey]: JSON.stringify(agent.card),
+      sy_prefix: names.prefix,
+      sy_instance: config.instance,
+    },
   });
   service.addEndpoint("card", {
     subject: `${names.prefix}.agents.${agent.name}.card`,
@@ -154,7 +199,9 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     async stop() {
       shutdown.abort(new Error("agent service is stopping"));
       await consumer.stop();
-      await service.stop().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "could not stop the micro service"));
+      await service
+        .stop()
+        .catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "could not stop the micro service"));
     },
   };
 }

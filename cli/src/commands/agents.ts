@@ -37,7 +37,10 @@ export async function discoverAgents(bus: Bus, waitMs = 1_500): Promise<Array<{ 
 
 /** `switchyard agents`. */
 export async function agentsCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: "boolean", default: false }, nats: { type: "string" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: "boolean", default: false }, nats: { type: "string" } },
+  });
   const bus = await connectCli(values.nats);
   try {
     const agents = await discoverAgents(bus);

@@ -77,7 +77,8 @@ export async function goalCommand(argv: string[]): Promise<number> {
     throw new CliError(`expected exactly one goal text\n\n${GOAL_USAGE}`, 2);
   }
   const timeoutS = Number(values.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new CliError(`--timeout must be a positive number of seconds`, 2);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+    throw new CliError(`--timeout must be a positive number of seconds`, 2);
   const goal = buildGoal(positionals[0], values);
   const bus = await connectCli(values.nats);
   try {

@@ -1,0 +1,97 @@
+import { WIRE_VERSION, type Goal, type Plan, type SubtaskResult } from "@switchyard/contracts";
+import { describe, expect, it } from "vitest";
+import { readySubtasks } from "./dag.ts";
+import { acceptedRecord, applyResult, claimDispatch, markAnnounced, markPublished } from "./goal-state.ts";
+
+const goal: Goal = { v: WIRE_VERSION, id: "g1", tenant: "acme", user: "ana", text: "t", budget: {} };
+const diamond: Plan = {
+  subtasks: [
+    { id: "a", agent: "x", input: {}, dependsOn: [] },
+    { id: "b", agent: "x", input: {}, dependsOn: ["a"] },
+    { id: "c", agent: "x", input: {}, dependsOn: ["a"] },
+    { id: "d", agent: "x", input: {}, dependsOn: ["b", "c"] },
+  ],
+};
+const now = new Date("2026-01-01T00:00:01Z");
+const result = (subtaskId: string, status: SubtaskResult["status"] = "ok", output: unknown = { from: subtaskId }): SubtaskResult => ({
+  v: WIRE_VERSION,
+  goalId: "g1",
+  subtaskId,
+  idempotencyKey: `g1/${subtaskId}`,
+  agent: "x",
+  instance: "i1",
+  attempt: 1,
+  status,
+  output: status === "ok" ? output : undefined,
+  failure: status === "failed" ? { kind: "tool_error", message: "boom" } : undefined,
+  usage: { steps: 1, inputTokens: 10, outputTokens: 5, costUsd: 0.01, ms: 7 },
+  startedAt: now.toISOString(),
+  finishedAt: now.toISOString(),
+});
+
+function runTo(ids: string[]) {
+  let r = acceptedRecord(goal, diamond, "a".repeat(32), new Date("2026-01-01T00:00:00Z"));
+  r = claimDispatch(r, ids, now) ?? r;
+  for (const id of ids) r = applyResult(r, result(id), now) ?? r;
+  return r;
+}
+
+describe("goal state", () => {
+  it("makes only subtasks whose dependencies finished ok ready", () => {
+    const start = acceptedRecord(goal, diamond, "a".repeat(32), now);
+    expect(readySubtasks(start).map((s) => s.id)).toEqual(["a"]);
+    expect(readySubtasks(runTo(["a"])).map((s) => s.id)).toEqual(["b", "c"]);
+    expect(readySubtasks(runTo(["a", "b"])).map((s) => s.id)).toEqual(["c"]);
+    expect(readySubtasks(runTo(["a", "b", "c"])).map((s) => s.id)).toEqual(["d"]);
+  });
+
+  it("claims a subtask once: a second claim changes nothing", () => {
+    const start = acceptedRecord(goal, diamond, "a".repeat(32), now);
+    const claimed = claimDispatch(start, ["a"], now);
+    expect(claimed?.subtasks["a"]).toMatchObject({ type: "dispatched", published: false });
+    expect(claimed && claimDispatch(claimed, ["a"], now)).toBeUndefined();
+    const published = claimed && markPublished(claimed, ["a"]);
+    expect(published?.subtasks["a"]).toMatchObject({ published: true });
+  });
+
+  it("ignores a duplicate result", () => {
+    const r = runTo(["a"]);
+    expect(applyResult(r, result("a", "ok", { other: true }), now)).toBeUndefined();
+  });
+
+  it("finishes ok with the sink's output and summed usage when every subtask is ok", () => {
+    const r = runTo(["a", "b", "c", "d"]);
+    expect(r.phase.type).toBe("finished");
+    if (r.phase.type !== "finished") return;
+    expect(r.phase.result.status).toBe("ok");
+    expect(r.phase.result.output).toEqual({ from: "d" });
+    expect(r.phase.result.subtasks.map((s) => s.subtaskId)).toEqual(["a", "b", "c", "d"]);
+    expect(r.phase.result.usage).toMatchObject({ steps: 4, inputTokens: 40, outputTokens: 20 });
+    expect(r.phase.result.usage.costUsd).toBeCloseTo(0.04);
+    expect(r.phase.result.usage.ms).toBe(1000);
+  });
+
+  it("fails the goal on a failed subtask, names it, and skips what can no longer run", () => {
+    const r0 = runTo(["a"]);
+    const r = applyResult(claimDispatch(r0, ["b", "c"], now) ?? r0, result("b", "failed"), now);
+    expect(r?.phase.type).toBe("finished");
+    if (r?.phase.type !== "finished") return;
+    expect(r.phase.result.status).toBe("failed");
+    expect(r.phase.result.failure).toEqual({ kind: "tool_error", message: "boom", subtaskId: "b" });
+    expect(r.subtasks["d"]).toMatchObject({ type: "skipped" });
+    expect(r.phase.result.output).toBeUndefined();
+  });
+
+  it("ends with a limit status (not a failure) when a subtask hits a limit", () => {
+    const r = applyResult(runTo([]), result("a", "limit_time"), now);
+    expect(r?.phase.type === "finished" && r.phase.result.status).toBe("limit_time");
+    expect(r?.phase.type === "finished" && r.phase.result.failure).toBeUndefined();
+  });
+
+  it("announces a finished goal once", () => {
+    const r = runTo(["a", "b", "c", "d"]);
+    const announced = markAnnounced(r);
+    expect(announced?.phase).toMatchObject({ announced: true });
+    expect(announced && markAnnounced(announced)).toBeUndefined();
+  });
+});

@@ -1,0 +1,70 @@
+// @ts-check
+import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
+import tseslint from "typescript-eslint";
+
+// Package boundaries of DESIGN.md §3: services talk over the bus, never through each other's code.
+const SERVICES = [
+  "@switchyard/coordinator",
+  "@switchyard/agent-kit",
+  "@switchyard/cli",
+  "@switchyard/executor",
+  "@switchyard/console",
+];
+const boundary = (allowed) => ({
+  "no-restricted-imports": [
+    "error",
+    {
+      patterns: [
+        {
+          group: ["**/src/*", "!./**", "!../**"],
+          message: "Import a package by its name, not another package's src/.",
+        },
+        { group: ["**/test/**", "@switchyard/test"], message: "Nothing imports test/." },
+      ],
+      paths: SERVICES.filter((p) => !allowed.includes(p)).map((name) => ({
+        name,
+        message: "Packages talk over the bus, not by importing each other.",
+      })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", ".tools/**", ".switchyard/**", "contracts/schema/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["*.js", "cli/bin/*.js"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-console": "error",
+      // Handlers and tools are async by contract even when a given one has nothing to await.
+      "@typescript-eslint/require-await": "off",
+    },
+  },
+  {
+    files: ["contracts/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@switchyard/*"], message: "contracts depends on zod only." }] },
+      ],
+    },
+  },
+  { files: ["infra/**/*.ts"], rules: boundary([]) },
+  { files: ["coordinator/**/*.ts"], rules: boundary(["@switchyard/coordinator"]) },
+  { files: ["agents/**/*.ts"], rules: boundary(["@switchyard/agent-kit"]) },
+  { files: ["cli/**/*.ts"], rules: boundary(["@switchyard/cli"]) },
+  { files: ["**/*.test.ts", "test/**/*.ts", "cli/**/*.ts", "**/scripts/**/*.ts"], rules: { "no-console": "off" } },
+  { files: ["test/**/*.ts"], rules: { "no-restricted-imports": "off" } },
+  { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
+  prettier,
+);

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+// Unit tests live next to the code (`*.test.ts`); end-to-end and fault tests in `test/`. Integration tests start
+// their own nats-server per file, so files may run in parallel.
+export default defineConfig({
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["**/node_modules/**", ".tools/**", ".switchyard/**"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    maxWorkers: 2,
+    reporters: process.env["CI"] ? ["default"] : ["default"],
+  },
+});
