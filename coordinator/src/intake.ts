@@ -65,6 +65,10 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     });
     if (record.plan !== undefined)
       await events.emitSafely({ type: "plan.created", goalId: goal.id, plan: record.plan });
+  } else if (ctx.deliveryCount === 1) {
+    // A second submission of the same goal (a redelivery after a crash is expected and not reported).
+    log.info({ event: "goal.duplicate", originalGoalId: goal.id }, "goal was already accepted");
+    await events.emitSafely({ type: "goal.duplicate", goalId: goal.id, idempotencyKey, originalGoalId: goal.id });
   }
   await advanceGoal(goal.id, deps);
 }
