@@ -13,7 +13,11 @@ const diamond: Plan = {
   ],
 };
 const now = new Date("2026-01-01T00:00:01Z");
-const result = (subtaskId: string, status: SubtaskResult["status"] = "ok", output: unknown = { from: subtaskId }): SubtaskResult => ({
+const result = (
+  subtaskId: string,
+  status: SubtaskResult["status"] = "ok",
+  output: unknown = { from: subtaskId },
+): SubtaskResult => ({
   v: WIRE_VERSION,
   goalId: "g1",
   subtaskId,

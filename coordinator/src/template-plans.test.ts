@@ -5,7 +5,15 @@ import { choosePlan } from "./intake.ts";
 import { resolveTemplateInput } from "./template-input.ts";
 import { BUILTIN_TEMPLATES, parseTemplateCatalog } from "./template-plans.ts";
 
-const goal: Goal = { v: WIRE_VERSION, id: "g1", tenant: "acme", user: "ana", text: "hello", input: { customer: { id: "c7" } }, budget: {} };
+const goal: Goal = {
+  v: WIRE_VERSION,
+  id: "g1",
+  tenant: "acme",
+  user: "ana",
+  text: "hello",
+  input: { customer: { id: "c7" } },
+  budget: {},
+};
 
 describe("template input references", () => {
   it("resolves goal and upstream references at any depth, and keeps other strings", () => {
@@ -52,14 +60,16 @@ describe("template catalog", () => {
   });
 
   it("rejects a malformed template, naming the field", () => {
-    expect(() => parseTemplateCatalog({ x: { subtasks: [{ id: "a", agent: "Bad Name", input: {} }] } }, "file.json")).toThrow(
-      /file\.json: x\.subtasks\.0\.agent/,
-    );
+    expect(() =>
+      parseTemplateCatalog({ x: { subtasks: [{ id: "a", agent: "Bad Name", input: {} }] } }, "file.json"),
+    ).toThrow(/file\.json: x\.subtasks\.0\.agent/);
   });
 
   it("refuses an unknown plan and the llm planner with messages that list the templates", () => {
     const deps = { templates: BUILTIN_TEMPLATES, defaultPlan: "demo" };
-    expect(choosePlan({ ...goal, plan: "nope" }, deps)).toEqual({ failure: { kind: "bad_input", message: 'unknown plan "nope"; known templates: demo' } });
+    expect(choosePlan({ ...goal, plan: "nope" }, deps)).toEqual({
+      failure: { kind: "bad_input", message: 'unknown plan "nope"; known templates: demo' },
+    });
     expect(choosePlan({ ...goal, plan: "llm" }, deps)).toMatchObject({ failure: { kind: "bad_input" } });
     expect(choosePlan(goal, deps)).toMatchObject({ plan: { output: "report" } });
   });

@@ -51,9 +51,12 @@ describe("frozen wire fixtures", () => {
     if (!parsed.success) expect(toValidationIssues(parsed.error).map((i) => i.path)).toContain(fx.expectPath);
   });
 
-  it.each(invalid.filter(([, fx]) => fx.schema !== "Plan"))("invalid %s fails the exported JSON Schema too", (_file, fx) => {
-    // Plan's cross-field rules (unique ids, known dependencies) are not expressible in JSON Schema; the
-    // coordinator checks them on receipt.
-    expect(jsonSchemaFor(fx.schema)(fx.message)).toBe(false);
-  });
+  it.each(invalid.filter(([, fx]) => fx.schema !== "Plan"))(
+    "invalid %s fails the exported JSON Schema too",
+    (_file, fx) => {
+      // Plan's cross-field rules (unique ids, known dependencies) are not expressible in JSON Schema; the
+      // coordinator checks them on receipt.
+      expect(jsonSchemaFor(fx.schema)(fx.message)).toBe(false);
+    },
+  );
 });

@@ -45,11 +45,11 @@ afterAll(async () => {
 });
 
 /** What a backend in any language does: JSON bytes on the submit subject, a Nats-Msg-Id, then wait for done. */
-async function submitRaw(goal: Record<string, unknown>): Promise<unknown> {
-  const id = String(goal["id"]);
+async function submitRaw(goal: { id: string; idempotencyKey?: string } & Record<string, unknown>): Promise<unknown> {
+  const id = goal.id;
   const done = nc.subscribe(`${prefix}.goal.done.${id}`, { max: 1, timeout: 30_000 });
   const h = headers();
-  h.set("Nats-Msg-Id", String(goal["idempotencyKey"] ?? id));
+  h.set("Nats-Msg-Id", goal.idempotencyKey ?? id);
   // A JetStream publish is a request; the reply is the stream's ack.
   const ack = await nc.request(`${prefix}.goals.submit`, JSON.stringify(goal), { headers: h, timeout: 5_000 });
   expect(JSON.parse(ack.string())).toMatchObject({ stream: `${prefix.toUpperCase()}_GOALS` });
@@ -60,7 +60,14 @@ async function submitRaw(goal: Record<string, unknown>): Promise<unknown> {
 describe("a goal end to end", () => {
   it("comes back as a GoalResult to a plain NATS client that only knows the JSON contract", async () => {
     const id = randomUUID();
-    const result = await submitRaw({ v: 1, id, tenant: "acme", user: "ana", text: "Agents need budgets. Budgets stop agents that loop.", plan: "demo" });
+    const result = await submitRaw({
+      v: 1,
+      id,
+      tenant: "acme",
+      user: "ana",
+      text: "Agents need budgets. Budgets stop agents that loop.",
+      plan: "demo",
+    });
 
     // Checked against the exported JSON Schema, as a Python or Go backend would.
     const ajv = new Ajv2020({ strict: false });
@@ -83,7 +90,15 @@ describe("a goal end to end", () => {
 
   it("runs a goal submitted twice with the same idempotency key once", async () => {
     const id = randomUUID();
-    const goal = { v: 1, id, idempotencyKey: `order-${id}`, tenant: "acme", user: "ana", text: "Refund order 42 twice?", plan: "demo" };
+    const goal = {
+      v: 1,
+      id,
+      idempotencyKey: `order-${id}`,
+      tenant: "acme",
+      user: "ana",
+      text: "Refund order 42 twice?",
+      plan: "demo",
+    };
     await submitRaw(goal);
     // The copies have no Nats-Msg-Id dedup to hide behind: plain publishes into the stream.
     nc.publish(`${prefix}.goals.submit`, JSON.stringify(goal));
@@ -106,22 +121,36 @@ describe("a goal end to end", () => {
 
     const badId = randomUUID();
     const done = nc.subscribe(`${prefix}.goal.done.${badId}`, { max: 1, timeout: 15_000 });
-    nc.publish(`${prefix}.goals.submit`, JSON.stringify({ v: 1, id: badId, tenant: "acme", user: "ana", text: 42, budget: { maxSteps: -3 } }));
+    nc.publish(
+      `${prefix}.goals.submit`,
+      JSON.stringify({ v: 1, id: badId, tenant: "acme", user: "ana", text: 42, budget: { maxSteps: -3 } }),
+    );
     let failed: GoalResult | undefined;
     for await (const m of done) failed = GoalResult.parse(m.json());
     expect(failed).toMatchObject({ goalId: badId, status: "failed", failure: { kind: "bad_input" } });
     expect(failed?.failure?.message).toMatch(/text: .*expected string/);
     expect(failed?.failure?.message).toMatch(/budget\.maxSteps/);
     const rejected = await log.waitForEvent((e) => e.type === "message.rejected" && e.goalId === badId);
-    expect(rejected.type === "message.rejected" && rejected.issues.map((i) => i.path)).toEqual(expect.arrayContaining(["text", "budget.maxSteps"]));
+    expect(rejected.type === "message.rejected" && rejected.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(["text", "budget.maxSteps"]),
+    );
 
-    const ok = await submitRaw({ v: 1, id: randomUUID(), tenant: "acme", user: "ana", text: "Still serving after bad input.", plan: "demo" });
+    const ok = await submitRaw({
+      v: 1,
+      id: randomUUID(),
+      tenant: "acme",
+      user: "ana",
+      text: "Still serving after bad input.",
+      plan: "demo",
+    });
     expect(ok).toMatchObject({ status: "ok" });
     expect(services.every((s) => s.child.exitCode === null)).toBe(true);
   });
 
   it("refuses an unknown plan with a failed result that lists the templates", async () => {
-    const r = GoalResult.parse(await submitRaw({ v: 1, id: randomUUID(), tenant: "acme", user: "ana", text: "x", plan: "no-such-plan" }));
+    const r = GoalResult.parse(
+      await submitRaw({ v: 1, id: randomUUID(), tenant: "acme", user: "ana", text: "x", plan: "no-such-plan" }),
+    );
     expect(r.status).toBe("failed");
     expect(r.failure?.message).toMatch(/unknown plan "no-such-plan"; known templates: demo/);
   });
@@ -129,10 +158,20 @@ describe("a goal end to end", () => {
 
 describe("the CLI against the running services", () => {
   const cli = (...args: string[]) =>
-    run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 });
+    run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
 
   it("`goal --json` prints only the GoalResult as JSON", async () => {
-    const { stdout } = await cli("goal", "Budgets keep agents honest. Agents need budgets.", "--plan", "demo", "--json");
+    const { stdout } = await cli(
+      "goal",
+      "Budgets keep agents honest. Agents need budgets.",
+      "--plan",
+      "demo",
+      "--json",
+    );
     const result = GoalResult.parse(JSON.parse(stdout));
     expect(result.status).toBe("ok");
     expect(stdout.trim().split("\n")).toHaveLength(1);
@@ -141,7 +180,9 @@ describe("the CLI against the running services", () => {
   it("`goal` prints a readable result and exits 3 when the goal fails", async () => {
     const err = await cli("goal", "x", "--plan", "missing-plan").catch((e: { code: number; stdout: string }) => e);
     expect(err).toMatchObject({ code: 3 });
-    expect((err as { stdout: string }).stdout).toMatch(/: failed in .*\nfailure: bad_input: unknown plan "missing-plan"/);
+    expect((err as { stdout: string }).stdout).toMatch(
+      /: failed in .*\nfailure: bad_input: unknown plan "missing-plan"/,
+    );
   });
 
   it("`goal` rejects bad usage with exit code 2 and a message naming the problem", async () => {

@@ -26,7 +26,10 @@ const counter = defineAgent({
   },
 });
 const templates = {
-  count: { description: "one counter subtask", subtasks: [{ id: "only", agent: "counter", input: { text: "$goal.text" }, dependsOn: [] }] },
+  count: {
+    description: "one counter subtask",
+    subtasks: [{ id: "only", agent: "counter", input: { text: "$goal.text" }, dependsOn: [] }],
+  },
 };
 
 let server: NatsServerHandle;
@@ -38,7 +41,9 @@ let log: EventLog;
 
 beforeAll(async () => {
   server = await startTestNats();
-  ({ bus, buckets } = await connectTestBus(server, uniquePrefix(), { SY_DUPLICATE_WINDOW_MS: String(DUPLICATE_WINDOW_MS) }));
+  ({ bus, buckets } = await connectTestBus(server, uniquePrefix(), {
+    SY_DUPLICATE_WINDOW_MS: String(DUPLICATE_WINDOW_MS),
+  }));
   log = collectEvents(bus.nc, bus.names);
   coordinator = await createCoordinator({ bus, buckets, logger, templates, defaultPlan: "count" });
   agent = await serveAgent({ agent: counter, bus, buckets, logger });
@@ -59,7 +64,9 @@ describe("goal idempotency", () => {
   it("runs a goal once when it is published again after the stream's duplicate window", async () => {
     const id = randomUUID();
     const key = `charge-${id}`;
-    expect((await bus.jsm.streams.info(bus.names.streams.goals)).config.duplicate_window).toBe(DUPLICATE_WINDOW_MS * 1e6);
+    expect((await bus.jsm.streams.info(bus.names.streams.goals)).config.duplicate_window).toBe(
+      DUPLICATE_WINDOW_MS * 1e6,
+    );
     const first = await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal(id, key), { msgId: key });
     expect(first.duplicate).toBe(false);
     await log.waitForResult(id);

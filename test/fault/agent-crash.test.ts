@@ -20,7 +20,9 @@ it("the surviving replica completes the subtask after ack_wait", async () => {
 
   const id = randomUUID();
   await stack.submitSlowGoal(id, 4_000);
-  const started = await stack.log.waitForEvent((e) => e.type === "subtask.started" && e.goalId === id && e.subtaskId === "first");
+  const started = await stack.log.waitForEvent(
+    (e) => e.type === "subtask.started" && e.goalId === id && e.subtaskId === "first",
+  );
   const victimName = started.type === "subtask.started" ? started.instance : "";
   const victim = replicas.find((r) => r.name === victimName);
   const survivor = replicas.find((r) => r.name !== victimName);

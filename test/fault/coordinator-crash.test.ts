@@ -40,7 +40,7 @@ it("a goal completes after its coordinator is killed mid-flight", async () => {
 it("many goals in flight across a coordinator crash all finish exactly once", async () => {
   const a = stack.startCoordinator("coordinator-c");
   await a.ready();
-  const ids = Array.from({ length: 20 }, () => randomUUID());
+  const ids: string[] = Array.from({ length: 20 }, () => randomUUID());
   await Promise.all(ids.map((id) => stack.submitSlowGoal(id, 200)));
   await stack.log.waitForEvent((e) => e.type === "subtask.dispatched" && ids.includes(e.goalId));
   await a.kill9();

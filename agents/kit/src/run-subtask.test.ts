@@ -34,7 +34,8 @@ const adder = defineAgent({
     return { sum: a + b };
   },
 });
-const run = (input: unknown, deadlineInMs?: number) => runSubtask({ agent: adder, envelope: envelope(input, deadlineInMs), instance: "i1", logger });
+const run = (input: unknown, deadlineInMs?: number) =>
+  runSubtask({ agent: adder, envelope: envelope(input, deadlineInMs), instance: "i1", logger });
 
 describe("runSubtask", () => {
   it("returns a validated output", async () => {
@@ -74,7 +75,13 @@ describe("runSubtask", () => {
 
 describe("defineAgent", () => {
   it("rejects a bad name or version at definition time", () => {
-    const spec = { version: "1.0.0", description: "d", input: z.object({}), output: z.object({}), handler: async () => ({}) };
+    const spec = {
+      version: "1.0.0",
+      description: "d",
+      input: z.object({}),
+      output: z.object({}),
+      handler: async () => ({}),
+    };
     expect(() => defineAgent({ ...spec, name: "Bad Name" })).toThrow(/invalid agent definition "Bad Name": name/);
     expect(() => defineAgent({ ...spec, name: "ok", version: "one" })).toThrow(/version: must be a semantic version/);
   });
