@@ -18,6 +18,12 @@ export const DEFAULT_PLAN = "demo";
 /** Default wall time of a goal whose budget sets no `maxMs`: 10 minutes. */
 export const DEFAULT_GOAL_MS = 600_000;
 
+/**
+ * The coordinator never gives a goal or a result up: a failing step is retried with backoff (capped at 30 s) and
+ * logged on every attempt, so an outage of KV or of the bus delays goals instead of losing them.
+ */
+const UNLIMITED_DELIVERIES = -1;
+
 /** Options of {@link createCoordinator}. */
 export type CoordinatorOptions = {
   bus: Bus;
@@ -64,11 +70,13 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     stream: names.streams.goals,
     durable: names.consumers.coordinatorGoals,
     filterSubject: names.subjects.goalSubmit,
+    maxDeliver: UNLIMITED_DELIVERIES,
   });
   await ensureConsumer(bus, {
     stream: names.streams.results,
     durable: names.consumers.coordinatorResults,
     filterSubject: names.subjects.results,
+    maxDeliver: UNLIMITED_DELIVERIES,
   });
 
   const goals = startConsumer({
@@ -78,6 +86,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     schema: Goal,
     what: "goal",
     logger,
+    maxDeliver: UNLIMITED_DELIVERIES,
     handle: (goal, ctx) => handleGoal(goal, ctx, deps),
     onInvalid: (bad) => rejectGoal(bad, deps),
   });
@@ -88,6 +97,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     schema: SubtaskResult,
     what: "subtask result",
     logger,
+    maxDeliver: UNLIMITED_DELIVERIES,
     handle: (result) => handleResult(result, deps),
     onInvalid: (bad) => rejectResult(bad, deps),
   });

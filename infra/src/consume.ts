@@ -36,6 +36,8 @@ export type StartConsumerOptions<S extends z.ZodType> = {
   onExhausted?(value: z.output<S>, ctx: DeliveryContext, err: unknown): Promise<void>;
   /** Messages handled at once; default `config.maxInFlight`. */
   maxInFlight?: number;
+  /** The consumer's `max_deliver` (to know the last delivery); default `config.maxDeliver`; -1 = unlimited. */
+  maxDeliver?: number;
   /** Send `working()` while a handler runs, so a long handler is not redelivered. Default false. */
   heartbeat?: boolean;
 };
@@ -48,8 +50,8 @@ export type RunningConsumer = {
   done: Promise<void>;
 };
 
-const NAK_BASE_MS = 250;
-const NAK_MAX_MS = 10_000;
+const NAK_BASE_MS = 500;
+const NAK_MAX_MS = 30_000;
 const DEFAULT_STOP_GRACE_MS = 10_000;
 
 function headerRecord(msg: JsMsg): Record<string, string> {
@@ -67,6 +69,7 @@ function headerRecord(msg: JsMsg): Record<string, string> {
 export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>): RunningConsumer {
   const { bus, logger } = opts;
   const maxInFlight = opts.maxInFlight ?? bus.config.maxInFlight;
+  const maxDeliver = opts.maxDeliver ?? bus.config.maxDeliver;
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
   let messages: ConsumerMessages | undefined;
@@ -76,7 +79,7 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
       msg,
       subject: msg.subject,
       deliveryCount: msg.info.deliveryCount,
-      lastDelivery: msg.info.deliveryCount >= bus.config.maxDeliver,
+      lastDelivery: maxDeliver > 0 && msg.info.deliveryCount >= maxDeliver,
       headers: headerRecord(msg),
     };
     const decoded = decodeJson(opts.schema, msg.data, opts.what);

@@ -122,6 +122,8 @@ export type EnsureConsumerOptions = {
   stream: string;
   durable: string;
   filterSubject: string;
+  /** Deliveries before JetStream gives a message up; default `config.maxDeliver`; -1 = never give up. */
+  maxDeliver?: number;
 };
 
 /**
@@ -135,7 +137,7 @@ export async function ensureConsumer(bus: Bus, opts: EnsureConsumerOptions): Pro
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(bus.config.ackWaitMs),
-    max_deliver: bus.config.maxDeliver,
+    max_deliver: opts.maxDeliver ?? bus.config.maxDeliver,
     max_ack_pending: 1_000,
   };
   try {

@@ -1,4 +1,5 @@
-// Idempotency past JetStream's duplicate window: goals are keyed in KV, subtasks in the effects ledger.
+// Delivery guarantees: idempotency past JetStream's duplicate window (goals keyed in KV, subtasks in the effects
+// ledger), and a malformed result that fails its goal instead of leaving it waiting.
 import { randomUUID } from "node:crypto";
 import { defineAgent, serveAgent, type ServedAgent } from "@switchyard/agent-kit";
 import { Goal, SubtaskEnvelope, SubtaskResult, WIRE_VERSION } from "@switchyard/contracts";
@@ -26,6 +27,10 @@ const counter = defineAgent({
   },
 });
 const templates = {
+  ghost: {
+    description: "a subtask for an agent that is not running",
+    subtasks: [{ id: "lost", agent: "ghost", input: {}, dependsOn: [] }],
+  },
   count: {
     description: "one counter subtask",
     subtasks: [{ id: "only", agent: "counter", input: { text: "$goal.text" }, dependsOn: [] }],
@@ -124,5 +129,21 @@ describe("subtask idempotency", () => {
     const [a, b] = results;
     expect(b).toEqual(a);
     expect(a).toMatchObject({ status: "ok", output: { length: 5 } });
+  });
+});
+
+describe("malformed results", () => {
+  it("fail the subtask they name (invalid_output) so the goal does not wait forever", async () => {
+    const id = randomUUID();
+    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, { ...goal(id), plan: "ghost" }, { msgId: id });
+    await log.waitForEvent((e) => e.type === "subtask.dispatched" && e.goalId === id);
+    // What a buggy agent might send: the ids are readable, the rest breaks the contract.
+    bus.nc.publish(bus.names.subjects.results, JSON.stringify({ v: 1, goalId: id, subtaskId: "lost", status: "done" }));
+    const result = await log.waitForResult(id);
+    expect(result.status).toBe("failed");
+    expect(result.failure).toMatchObject({ kind: "invalid_output", subtaskId: "lost" });
+    expect(result.failure?.message).toMatch(/status: Invalid option/);
+    const rejected = await log.waitForEvent((e) => e.type === "message.rejected" && e.goalId === id);
+    expect(rejected).toMatchObject({ subject: bus.names.subjects.results });
   });
 });
