@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { ActionProposal } from "./action-proposal.ts";
+import { ToolKind } from "./agent-card.ts";
 import { Usage } from "./budget.ts";
 import { AgentName, GoalId, SubtaskId, Timestamp } from "./ids.ts";
 import { Plan } from "./plan.ts";
 import { Failure, RunStatus } from "./run-status.ts";
+import { Assessment } from "./subtask-result.ts";
 import { WireVersion } from "./version.ts";
 
 const base = {
@@ -45,6 +48,52 @@ export const StepEvent = z.discriminatedUnion("type", [
     usage: Usage,
     failure: Failure.optional(),
   }),
+  z.object({
+    ...subtaskBase,
+    type: z.literal("model.call"),
+    step: z.int().nonnegative(),
+    purpose: z.enum(["step", "summary"]),
+    model: z.string(),
+    text: z.string().describe("What the model said besides its tool calls (its reasoning, when it gives any)."),
+    toolCalls: z.array(z.string()).describe("Names of the tools it called."),
+    inputTokens: z.int().nonnegative(),
+    outputTokens: z.int().nonnegative(),
+    costUsd: z.number().nonnegative(),
+    ms: z.int().nonnegative(),
+    error: z.string().optional(),
+  }),
+  z.object({
+    ...subtaskBase,
+    type: z.literal("tool.call"),
+    step: z.int().nonnegative(),
+    tool: z.string(),
+    kind: ToolKind.optional().describe("Absent for a tool that does not exist."),
+    args: z.string().describe("The call's arguments as JSON, truncated."),
+    outcome: z.enum(["ok", "error", "invalid", "replayed", "denied", "proposed"]),
+    result: z.string().describe("A summary of what went back to the model, truncated."),
+    ms: z.int().nonnegative(),
+  }),
+  z.object({
+    ...subtaskBase,
+    type: z.literal("context.summarized"),
+    step: z.int().nonnegative(),
+    messagesBefore: z.int().nonnegative(),
+    messagesAfter: z.int().nonnegative(),
+  }),
+  z.object({
+    ...subtaskBase,
+    type: z.literal("checkpoint"),
+    step: z.int().nonnegative(),
+    assessment: Assessment,
+    critical: z.array(z.string()),
+  }),
+  z.object({
+    ...subtaskBase,
+    type: z.literal("limit.hit"),
+    limit: z.enum(["limit_steps", "limit_tokens", "limit_time", "limit_cost"]),
+    usage: Usage,
+  }),
+  z.object({ ...subtaskBase, type: z.literal("proposal.created"), proposal: ActionProposal }),
   z.object({
     ...goalBase,
     type: z.literal("goal.finished"),

@@ -1,7 +1,9 @@
 import { AgentCard, AgentName, Budget } from "@switchyard/contracts";
 import type { Logger } from "@switchyard/infra";
 import { z } from "zod";
+import type { ToolDefinition } from "./define-tool.ts";
 import { AgentKitError } from "./errors.ts";
+import type { LoopOptions } from "./loop/loop-options.ts";
 
 /** What a handler knows about the subtask it runs. */
 export type HandlerContext = {
@@ -21,8 +23,7 @@ export type HandlerContext = {
   logger: Logger;
 };
 
-/** The specification of a handler agent: plain code, no model. */
-export type HandlerAgentSpec<I extends z.ZodType, O extends z.ZodType> = {
+type CommonSpec<I extends z.ZodType, O extends z.ZodType> = {
   /** Lower-case name; the agent consumes `<prefix>.tasks.<name>`. */
   name: string;
   /** Semantic version, shown in the agent card. */
@@ -31,45 +32,90 @@ export type HandlerAgentSpec<I extends z.ZodType, O extends z.ZodType> = {
   description: string;
   input: I;
   output: O;
-  /** Default hard limits; a subtask's own budget narrows them. Default: 60 s wall time. */
+  /** Default hard limits; a subtask's own budget narrows them. */
   budget?: Budget;
+};
+
+/** A handler agent: plain code, no model ("determinism where possible"). */
+export type HandlerAgentSpec<I extends z.ZodType, O extends z.ZodType> = CommonSpec<I, O> & {
   /** Does the work. Declared as a method so a specific agent is assignable to `AgentDefinition` (bivariance). */
   handler(input: z.output<I>, ctx: HandlerContext): Promise<z.input<O>>;
 };
 
-/** A defined agent, ready to be served with `serveAgent` or `runAgent`. */
-export type AgentDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> = Readonly<
-  HandlerAgentSpec<I, O> & { budget: Budget; card: AgentCard }
->;
+/** An LLM agent: instructions, tools and a model, run by the budgeted tool loop. */
+export type LlmAgentSpec<I extends z.ZodType, O extends z.ZodType> = CommonSpec<I, O> & {
+  /** The system prompt. Nothing else ever goes in the system role. */
+  instructions: string;
+  tools?: ToolDefinition[];
+  /** `anthropic:<model>`, `openai:<model>`, `openai-compatible:<name>/<model>` or `scripted:<script>`. */
+  model: string;
+  loop?: LoopOptions;
+};
 
-/** Default budget of an agent that sets none. */
+type Defined = { budget: Budget; card: AgentCard };
+/** A defined handler agent. */
+export type HandlerAgentDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> = Readonly<
+  HandlerAgentSpec<I, O> & Defined & { kind: "handler" }
+>;
+/** A defined LLM agent. */
+export type LlmAgentDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> = Readonly<
+  LlmAgentSpec<I, O> & Defined & { kind: "llm"; tools: ToolDefinition[] }
+>;
+/** A defined agent, ready to be served with `serveAgent` or `runAgent`. */
+export type AgentDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> =
+  HandlerAgentDefinition<I, O> | LlmAgentDefinition<I, O>;
+
+/** Default budget of a handler agent that sets none. */
 export const DEFAULT_AGENT_BUDGET: Budget = { maxMs: 60_000 };
+/** Default budget of an LLM agent that sets none. */
+export const DEFAULT_LLM_BUDGET: Budget = { maxSteps: 12, maxTokens: 50_000, maxMs: 120_000, maxCostUsd: 0.5 };
 
 /**
- * Defines a specialist agent. The spec is checked here, so a bad name, version or schema fails at start-up with
- * a message naming the field, not at the first subtask.
+ * Defines a specialist agent: a `handler` for plain code, or `instructions` + `tools` + `model` for an LLM loop.
+ * The spec is checked here, so a bad name, version, schema or tool list fails at start-up with a message naming
+ * the field, not at the first subtask.
  */
 export function defineAgent<I extends z.ZodType, O extends z.ZodType>(
   spec: HandlerAgentSpec<I, O>,
+): HandlerAgentDefinition<I, O>;
+export function defineAgent<I extends z.ZodType, O extends z.ZodType>(
+  spec: LlmAgentSpec<I, O>,
+): LlmAgentDefinition<I, O>;
+export function defineAgent<I extends z.ZodType, O extends z.ZodType>(
+  spec: HandlerAgentSpec<I, O> | LlmAgentSpec<I, O>,
 ): AgentDefinition<I, O> {
+  const isHandler = "handler" in spec;
   const problems: string[] = [];
   const name = AgentName.safeParse(spec.name);
   if (!name.success) problems.push(`name "${spec.name}" ${name.error.issues[0]?.message ?? "is invalid"}`);
-  const budget = Budget.safeParse(spec.budget ?? DEFAULT_AGENT_BUDGET);
+  const budget = Budget.safeParse(spec.budget ?? (isHandler ? DEFAULT_AGENT_BUDGET : DEFAULT_LLM_BUDGET));
   if (!budget.success)
     problems.push(`budget: ${budget.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join(", ")}`);
-  if (typeof spec.handler !== "function") problems.push("handler must be a function");
+  const tools = isHandler ? [] : (spec.tools ?? []);
+  if (isHandler && typeof spec.handler !== "function") problems.push("handler must be a function");
+  if (!isHandler) {
+    if (typeof spec.instructions !== "string" || spec.instructions.trim() === "")
+      problems.push("instructions must be a non-empty string");
+    if (typeof spec.model !== "string" || !spec.model.includes(":"))
+      problems.push(`model "${String(spec.model)}" must be <provider>:<model>`);
+    const seen = new Set<string>();
+    for (const t of tools) {
+      if (seen.has(t.name)) problems.push(`tool "${t.name}" is listed twice`);
+      seen.add(t.name);
+    }
+  }
   let card: AgentCard | undefined;
   if (problems.length === 0) {
     const parsed = AgentCard.safeParse({
       name: spec.name,
       version: spec.version,
       description: spec.description,
-      kind: "handler",
+      kind: isHandler ? "handler" : "llm",
       input: z.toJSONSchema(spec.input, { io: "input", unrepresentable: "any" }),
       output: z.toJSONSchema(spec.output, { io: "output", unrepresentable: "any" }),
-      tools: [],
+      tools: tools.map((t) => ({ name: t.name, kind: t.kind, description: t.description })),
       defaultBudget: budget.data,
+      model: isHandler ? undefined : spec.model,
     });
     if (parsed.success) card = parsed.data;
     else problems.push(...parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
@@ -81,5 +127,7 @@ export function defineAgent<I extends z.ZodType, O extends z.ZodType>(
       `invalid agent definition "${spec.name}": ${problems.join("; ")}`,
     );
   }
-  return Object.freeze({ ...spec, budget: budget.data, card });
+  return isHandler
+    ? Object.freeze({ ...spec, kind: "handler" as const, budget: budget.data, card })
+    : Object.freeze({ ...spec, kind: "llm" as const, tools, budget: budget.data, card });
 }

@@ -1,13 +1,15 @@
 import {
   WIRE_VERSION,
   type Budget,
-  type Failure,
   type RunStatus,
   type SubtaskEnvelope,
   type SubtaskResult,
+  type Usage,
 } from "@switchyard/contracts";
 import { describeIssues, errorMessage, toValidationIssues, type Logger } from "@switchyard/infra";
-import type { AgentDefinition } from "./define-agent.ts";
+import type { AgentDefinition, HandlerAgentDefinition } from "./define-agent.ts";
+import { runLlmAgent, type LlmRunOutcome, type RunServices } from "./loop/run-llm-agent.ts";
+import type { ResolvedModel } from "./model/resolve-model.ts";
 
 /** Options of {@link runSubtask}. */
 export type RunSubtaskOptions = {
@@ -15,11 +17,13 @@ export type RunSubtaskOptions = {
   envelope: SubtaskEnvelope;
   instance: string;
   logger: Logger;
-  /** Aborts the run from outside (cancellation, shutdown). */
+  /** Aborts the run from outside (cancellation, shutdown): the run ends `cancelled`. */
   signal?: AbortSignal;
+  /** The resolved model of an LLM agent (resolved once at start-up). */
+  model?: ResolvedModel;
+  /** Events, effects ledger and proposals for an LLM agent. */
+  services?: RunServices;
 };
-
-class DeadlineExceeded extends Error {}
 
 /** The tighter of two optional limits. */
 function tighter(a: number | undefined, b: number | undefined): number | undefined {
@@ -38,9 +42,63 @@ export function effectiveBudget(agentBudget: Budget, subtaskBudget: Budget): Bud
   };
 }
 
+class DeadlineExceeded extends Error {}
+
+const ZERO: Usage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 };
+
+async function runHandler(
+  agent: HandlerAgentDefinition,
+  input: unknown,
+  envelope: SubtaskEnvelope,
+  deadlineMs: number,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<LlmRunOutcome> {
+  const started = Date.now();
+  const usage = () => ({ ...ZERO, steps: 1, ms: Date.now() - started });
+  let timer: NodeJS.Timeout | undefined;
+  // A handler that ignores its signal still cannot hold the subtask past the deadline.
+  const deadlineHit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded()), deadlineMs - started);
+  });
+  try {
+    const raw = await Promise.race([
+      agent.handler(input, {
+        goalId: envelope.goalId,
+        subtaskId: envelope.subtaskId,
+        idempotencyKey: envelope.idempotencyKey,
+        attempt: envelope.attempt,
+        tenant: envelope.tenant,
+        user: envelope.user,
+        upstream: envelope.upstream,
+        deadline: new Date(deadlineMs),
+        signal,
+        logger,
+      }),
+      deadlineHit,
+    ]);
+    const output = agent.output.safeParse(raw);
+    if (!output.success) {
+      const message = `output does not match ${agent.name}'s output schema: ${describeIssues(toValidationIssues(output.error))}`;
+      return { status: "failed", partialOutput: raw, failure: { kind: "invalid_output", message }, usage: usage() };
+    }
+    return { status: "ok", output: output.data, usage: usage() };
+  } catch (err) {
+    if (err instanceof DeadlineExceeded) return { status: "limit_time", usage: usage() };
+    if (signal.aborted) return { status: "cancelled", usage: usage() };
+    return {
+      status: "failed",
+      failure: { kind: "crashed", message: `handler threw: ${errorMessage(err)}` },
+      usage: usage(),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * Runs one subtask of a handler agent and always returns a SubtaskResult: bad input, a thrown handler, an output
- * that breaks the schema and a missed deadline each become a status and a failure, never an exception.
+ * Runs one subtask and always returns a SubtaskResult: bad input, a thrown handler, an output that breaks the
+ * schema, a limit, a missed deadline and cancellation each become a status (and a failure), never an exception.
  */
 export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult> {
   const { agent, envelope, instance, logger } = opts;
@@ -50,10 +108,7 @@ export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult
     Date.parse(envelope.deadline),
     budget.maxMs === undefined ? Number.POSITIVE_INFINITY : startedAt.getTime() + budget.maxMs,
   );
-  const finish = (
-    status: RunStatus,
-    extra: { output?: unknown; partialOutput?: unknown; failure?: Failure },
-  ): SubtaskResult => {
+  const result = (outcome: LlmRunOutcome): SubtaskResult => {
     const finishedAt = new Date();
     return {
       v: WIRE_VERSION,
@@ -63,70 +118,56 @@ export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult
       agent: agent.name,
       instance,
       attempt: envelope.attempt,
-      status,
-      ...extra,
-      usage: { steps: 1, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: finishedAt.getTime() - startedAt.getTime() },
+      ...outcome,
+      usage: { ...outcome.usage, ms: finishedAt.getTime() - startedAt.getTime() },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
     };
   };
+  const finish = (status: RunStatus, failure?: { kind: "bad_input"; message: string }) =>
+    result({ status, failure, usage: ZERO });
 
-  if (deadlineMs <= startedAt.getTime()) {
-    return finish("limit_time", {});
-  }
+  if (deadlineMs <= startedAt.getTime()) return finish("limit_time");
   const input = agent.input.safeParse(envelope.input);
   if (!input.success) {
     return finish("failed", {
-      failure: {
-        kind: "bad_input",
-        message: `input does not match ${agent.name}'s input schema: ${describeIssues(toValidationIssues(input.error))}`,
-      },
+      kind: "bad_input",
+      message: `input does not match ${agent.name}'s input schema: ${describeIssues(toValidationIssues(input.error))}`,
     });
   }
 
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const deadlineHit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort(new DeadlineExceeded("deadline"));
-      reject(new DeadlineExceeded("deadline"));
-    }, deadlineMs - startedAt.getTime());
-  });
+  const deadlineTimer = setTimeout(
+    () => controller.abort(new DeadlineExceeded("deadline")),
+    deadlineMs - startedAt.getTime(),
+  );
   try {
-    const raw = await Promise.race([
-      agent.handler(input.data, {
+    if (agent.kind === "handler") {
+      return result(await runHandler(agent, input.data, envelope, deadlineMs, controller.signal, logger));
+    }
+    if (opts.model === undefined || opts.services === undefined) {
+      throw new Error(`LLM agent ${agent.name} needs a resolved model and run services`);
+    }
+    return result(
+      await runLlmAgent({
+        agent,
+        model: opts.model,
+        input: input.data,
+        upstream: envelope.upstream,
+        budget: { ...budget, maxMs: undefined },
+        deadlineMs,
+        signal: controller.signal,
+        cancelled: () => opts.signal?.aborted === true,
         goalId: envelope.goalId,
         subtaskId: envelope.subtaskId,
-        idempotencyKey: envelope.idempotencyKey,
-        attempt: envelope.attempt,
-        tenant: envelope.tenant,
-        user: envelope.user,
-        upstream: envelope.upstream,
-        deadline: new Date(deadlineMs),
-        signal: controller.signal,
         logger,
+        services: opts.services,
       }),
-      deadlineHit,
-    ]);
-    const output = agent.output.safeParse(raw);
-    if (!output.success) {
-      return finish("failed", {
-        partialOutput: raw,
-        failure: {
-          kind: "invalid_output",
-          message: `output does not match ${agent.name}'s output schema: ${describeIssues(toValidationIssues(output.error))}`,
-        },
-      });
-    }
-    return finish("ok", { output: output.data });
-  } catch (err) {
-    if (err instanceof DeadlineExceeded) return finish("limit_time", {});
-    if (opts.signal?.aborted === true) return finish("cancelled", {});
-    return finish("failed", { failure: { kind: "crashed", message: `handler threw: ${errorMessage(err)}` } });
+    );
   } finally {
-    clearTimeout(timer);
+    clearTimeout(deadlineTimer);
     opts.signal?.removeEventListener("abort", onOuterAbort);
   }
 }

@@ -1,5 +1,13 @@
 import { Svcm, type Service } from "@nats-io/services";
-import { GoalId, SubtaskEnvelope, SubtaskId, SubtaskResult, WIRE_VERSION, type RunStatus } from "@switchyard/contracts";
+import {
+  ActionProposal,
+  GoalId,
+  SubtaskEnvelope,
+  SubtaskId,
+  SubtaskResult,
+  WIRE_VERSION,
+  type RunStatus,
+} from "@switchyard/contracts";
 import {
   createEventEmitter,
   ensureConsumer,
@@ -12,6 +20,9 @@ import {
   type Logger,
 } from "@switchyard/infra";
 import type { AgentDefinition } from "./define-agent.ts";
+import { createEffectsLedger } from "./effects-ledger.ts";
+import type { RunServices } from "./loop/run-llm-agent.ts";
+import { resolveModel, type ResolvedModel } from "./model/resolve-model.ts";
 import { runSubtask } from "./run-subtask.ts";
 import { createSubtaskLedger } from "./subtask-ledger.ts";
 
@@ -23,6 +34,8 @@ export type ServeAgentOptions = {
   logger: Logger;
   /** Subtasks run at once by this replica; default `config.maxInFlight`. */
   maxInFlight?: number;
+  /** The model of an LLM agent; default: resolved from `agent.model` and the environment. Tests pass fakes here. */
+  model?: ResolvedModel;
 };
 
 /** A running agent service. */
@@ -45,6 +58,23 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
   const ledger = createSubtaskLedger(buckets.effects, names);
   const durable = names.consumers.agent(agent.name);
   const shutdown = new AbortController();
+  // Resolved once, at start-up: a missing API key stops the service here, not at the first subtask.
+  const model: ResolvedModel | undefined = opts.model ?? (agent.kind === "llm" ? resolveModel(agent.model) : undefined);
+  const services: RunServices = {
+    emit: (event) => events.emitSafely(event),
+    effects: createEffectsLedger(buckets.effects),
+    propose: async (proposal) => {
+      await publishJson(bus, names.subjects.proposals, ActionProposal, proposal, { msgId: `proposal/${proposal.id}` });
+    },
+  };
+  // Runs in flight by goal, so `<prefix>.control.cancel.<goalId>` can abort them.
+  const running = new Map<string, Set<AbortController>>();
+  const cancellations = bus.nc.subscribe(names.subjects.cancel("*"), {
+    callback: (_err, msg) => {
+      const goalId = msg.subject.split(".").at(-1) ?? "";
+      for (const c of running.get(goalId) ?? []) c.abort(new Error(`goal ${goalId} was cancelled`));
+    },
+  });
 
   await ensureConsumer(bus, { stream: names.streams.tasks, durable, filterSubject: names.subjects.task(agent.name) });
 
@@ -76,10 +106,27 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     }
     await events.emitSafely({ ...ids, type: "subtask.started", attempt: envelope.attempt, instance: config.instance });
     log.info({ event: "subtask.started", delivery: ctx.deliveryCount }, "subtask started");
-    const result =
-      envelope.agent === agent.name
-        ? await runSubtask({ agent, envelope, instance: config.instance, logger: log, signal: shutdown.signal })
-        : misrouted(envelope);
+    const cancel = new AbortController();
+    const runs = running.get(envelope.goalId) ?? new Set<AbortController>();
+    running.set(envelope.goalId, runs.add(cancel));
+    let result: SubtaskResult;
+    try {
+      result =
+        envelope.agent === agent.name
+          ? await runSubtask({
+              agent,
+              envelope,
+              instance: config.instance,
+              logger: log,
+              signal: AbortSignal.any([shutdown.signal, cancel.signal]),
+              model,
+              services,
+            })
+          : misrouted(envelope);
+    } finally {
+      runs.delete(cancel);
+      if (runs.size === 0) running.delete(envelope.goalId);
+    }
     if (result.status === "cancelled" && shutdown.signal.aborted) {
       // Shutting down is not the subtask's fault: let another replica run it.
       throw new Error("shutting down; subtask released for redelivery");
@@ -198,6 +245,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
   return {
     async stop() {
       shutdown.abort(new Error("agent service is stopping"));
+      cancellations.unsubscribe();
       await consumer.stop();
       await service
         .stop()

@@ -1,0 +1,47 @@
+import type { Budget, Usage } from "@switchyard/contracts";
+
+/** The limit statuses a run can end with. */
+export type LimitStatus = "limit_steps" | "limit_tokens" | "limit_time" | "limit_cost";
+
+/**
+ * Counts what a run consumed and says when a hard limit is reached. Checked before every model call, so a run
+ * overshoots a limit by at most the one call that crossed it; the model never decides when it is done.
+ */
+export type BudgetMeter = {
+  readonly usage: Readonly<Usage>;
+  /** Adds one model call's consumption. */
+  addCall(tokens: { inputTokens: number; outputTokens: number }, costUsd: number): void;
+  /** The first limit reached, if any (time is checked against the absolute deadline). */
+  exceeded(): LimitStatus | undefined;
+  /** Tokens left before `maxTokens` (Infinity when unlimited). */
+  tokensLeft(): number;
+  /** Milliseconds left before the deadline. */
+  msLeft(): number;
+};
+
+/** A meter for `budget` with the run's absolute deadline. */
+export function createBudgetMeter(budget: Budget, deadlineMs: number, now: () => number = Date.now): BudgetMeter {
+  const started = now();
+  const usage: Usage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 };
+  const tokens = () => usage.inputTokens + usage.outputTokens;
+  return {
+    get usage() {
+      return { ...usage, ms: now() - started };
+    },
+    addCall(t, costUsd) {
+      usage.steps += 1;
+      usage.inputTokens += t.inputTokens;
+      usage.outputTokens += t.outputTokens;
+      usage.costUsd += costUsd;
+    },
+    exceeded() {
+      if (now() >= deadlineMs) return "limit_time";
+      if (budget.maxSteps !== undefined && usage.steps >= budget.maxSteps) return "limit_steps";
+      if (budget.maxTokens !== undefined && tokens() >= budget.maxTokens) return "limit_tokens";
+      if (budget.maxCostUsd !== undefined && usage.costUsd >= budget.maxCostUsd) return "limit_cost";
+      return undefined;
+    },
+    tokensLeft: () => (budget.maxTokens === undefined ? Number.POSITIVE_INFINITY : budget.maxTokens - tokens()),
+    msLeft: () => deadlineMs - now(),
+  };
+}

@@ -1,0 +1,308 @@
+import type { ActionProposal, Assessment, Budget, Failure, RunStatus, Usage } from "@switchyard/contracts";
+import { describeIssues, errorMessage, toValidationIssues, type Logger, type StepEventInput } from "@switchyard/infra";
+import { z } from "zod";
+import type { LlmAgentDefinition } from "../define-agent.ts";
+import type { EffectsLedger } from "../effects-ledger.ts";
+import { costOf } from "../model/prices.ts";
+import type { ResolvedModel } from "../model/resolve-model.ts";
+import type { ChatMessage, ModelResponse, ToolResultContent, ToolSpec } from "../model/types.ts";
+import { createBudgetMeter, type BudgetMeter } from "./budget-meter.ts";
+import { FINAL_ANSWER, finalAnswerSchema, finalAnswerTool, toAssessment } from "./final-answer.ts";
+import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from "./loop-options.ts";
+import { renderTask } from "./render-task.ts";
+import { createRepetitionDetector } from "./repetition-detector.ts";
+import { summarizeHistory } from "./summarizer.ts";
+import { executeToolCall } from "./tool-executor.ts";
+import { trimTo } from "./untrusted.ts";
+
+/** What the loop needs from outside: where events, effects and proposals go. */
+export type RunServices = {
+  emit(event: StepEventInput): Promise<void>;
+  effects: EffectsLedger;
+  /** Publishes a proposal (destructive or escalated write call) for approval. */
+  propose(proposal: ActionProposal): Promise<void>;
+};
+
+/** How an LLM run ended. */
+export type LlmRunOutcome = {
+  status: RunStatus;
+  output?: unknown;
+  partialOutput?: unknown;
+  assessment?: Assessment;
+  proposals?: ActionProposal[];
+  failure?: Failure;
+  usage: Usage;
+};
+
+/** Options of {@link runLlmAgent}. */
+export type RunLlmAgentOptions = {
+  agent: LlmAgentDefinition;
+  model: ResolvedModel;
+  input: unknown;
+  upstream: Record<string, unknown>;
+  budget: Budget;
+  deadlineMs: number;
+  /** Aborted at the deadline or on cancellation; `cancelled()` says which. */
+  signal: AbortSignal;
+  cancelled: () => boolean;
+  goalId: string;
+  subtaskId: string;
+  logger: Logger;
+  services: RunServices;
+};
+
+const ARGS_PREVIEW = 500;
+
+/**
+ * The budgeted tool loop of an LLM agent. Per step: check the hard limits → summarize every N steps → call the
+ * model → validate and carry out its tool calls → detect repetition. It ends on a valid `final_answer`, a limit, a
+ * failure, a critical unknown, a proposal waiting for approval, or cancellation — always with usage and the best
+ * partial output it has.
+ */
+export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutcome> {
+  const { agent, model, services, logger } = opts;
+  const loop: Required<LoopOptions> = { ...DEFAULT_LOOP_OPTIONS, ...agent.loop };
+  const ids = { goalId: opts.goalId, subtaskId: opts.subtaskId, agent: agent.name };
+  const meter = createBudgetMeter(opts.budget, opts.deadlineMs);
+  const tools = new Map(agent.tools.map((t) => [t.name, t]));
+  const toolSpecs: ToolSpec[] = [
+    ...agent.tools.map((t) => ({
+      name: t.name,
+      description: t.description,
+      inputSchema: z.toJSONSchema(t.input, { io: "input", unrepresentable: "any" }),
+    })),
+    finalAnswerTool(agent.output),
+  ];
+  const answerSchema = finalAnswerSchema(agent.output);
+  const detector = createRepetitionDetector(loop.repeatLimit);
+  let messages: ChatMessage[] = [{ role: "user", content: renderTask(opts.input, opts.upstream) }];
+  let partial: unknown;
+  let invalidStreak = 0;
+  let invalidOutputs = 0;
+  let toolErrorStreak = 0;
+  let lastSummaryAtStep = 0;
+
+  const end = (status: RunStatus, extra: Omit<LlmRunOutcome, "status" | "usage"> = {}): LlmRunOutcome => ({
+    status,
+    partialOutput: status === "ok" ? undefined : partial,
+    ...extra,
+    usage: meter.usage,
+  });
+  const fail = (kind: Failure["kind"], message: string) => end("failed", { failure: { kind, message } });
+
+  const callModel = async (
+    purpose: "step" | "summary",
+    call: () => Promise<ModelResponse>,
+  ): Promise<ModelResponse | LlmRunOutcome> => {
+    const started = Date.now();
+    try {
+      const response = await call();
+      const cost = costOf(model.price, response.usage);
+      meter.addCall(response.usage, cost);
+      await services.emit({
+        ...ids,
+        type: "model.call",
+        step: meter.usage.steps,
+        purpose,
+        model: model.modelString,
+        text: trimTo(response.text, 4_000),
+        toolCalls: response.toolCalls.map((c) => c.name),
+        inputTokens: response.usage.inputTokens,
+        outputTokens: response.usage.outputTokens,
+        costUsd: cost,
+        ms: Date.now() - started,
+      });
+      logger.info(
+        {
+          event: "model.call",
+          purpose,
+          step: meter.usage.steps,
+          usage: response.usage,
+          costUsd: cost,
+          ms: Date.now() - started,
+        },
+        "model call",
+      );
+      return response;
+    } catch (err) {
+      if (opts.signal.aborted) return opts.cancelled() ? end("cancelled") : limitHit("limit_time");
+      const message = `${model.modelString}: ${errorMessage(err)}`;
+      await services.emit({
+        ...ids,
+        type: "model.call",
+        step: meter.usage.steps,
+        purpose,
+        model: model.modelString,
+        text: "",
+        toolCalls: [],
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        ms: Date.now() - started,
+        error: message,
+      });
+      return fail("model_error", message);
+    }
+  };
+  const limitHit = async (limit: NonNullable<ReturnType<BudgetMeter["exceeded"]>>): Promise<LlmRunOutcome> => {
+    await services.emit({ ...ids, type: "limit.hit", limit, usage: meter.usage });
+    logger.warn({ event: "limit.hit", limit, usage: meter.usage }, `run stopped: ${limit}`);
+    return end(limit);
+  };
+  const maxOutputTokens = () => Math.max(1, Math.min(loop.maxOutputTokens, meter.tokensLeft()));
+
+  for (;;) {
+    if (opts.cancelled()) return end("cancelled");
+    const limit = meter.exceeded();
+    if (limit !== undefined) return limitHit(limit);
+
+    const steps = meter.usage.steps;
+    if (loop.summarizeEvery > 0 && steps - lastSummaryAtStep >= loop.summarizeEvery && messages.length > 3) {
+      lastSummaryAtStep = steps + 1;
+      const before = messages.length;
+      let next: ChatMessage[] | undefined;
+      const summarized = await callModel("summary", async () => {
+        const s = await summarizeHistory({
+          provider: model.provider,
+          model: model.model,
+          messages,
+          maxOutputTokens: maxOutputTokens(),
+          signal: opts.signal,
+        });
+        next = s.messages;
+        return s.response;
+      });
+      if ("status" in summarized) return summarized;
+      if (next !== undefined) {
+        messages = next;
+        await services.emit({
+          ...ids,
+          type: "context.summarized",
+          step: meter.usage.steps,
+          messagesBefore: before,
+          messagesAfter: messages.length,
+        });
+      }
+      continue;
+    }
+
+    const response = await callModel("step", () =>
+      model.provider.complete({
+        model: model.model,
+        system: agent.instructions,
+        messages,
+        tools: toolSpecs,
+        toolChoice: "required",
+        maxOutputTokens: maxOutputTokens(),
+        signal: opts.signal,
+      }),
+    );
+    if ("status" in response) return response;
+    messages = [...messages, { role: "assistant", text: response.text, toolCalls: response.toolCalls }];
+    if (response.text !== "") partial ??= { notes: response.text };
+
+    if (response.toolCalls.length === 0) {
+      invalidStreak++;
+      if (invalidStreak >= loop.maxInvalidToolCalls)
+        return fail("invalid_tool_calls", `${invalidStreak} consecutive turns without a valid tool call`);
+      messages = [
+        ...messages,
+        { role: "user", content: "Reply with a tool call: use the tools, or call final_answer when you are done." },
+      ];
+      continue;
+    }
+
+    const results: ToolResultContent[] = [];
+    const proposals: ActionProposal[] = [];
+    for (const call of response.toolCalls) {
+      if (call.name === FINAL_ANSWER) {
+        const parsed = answerSchema.safeParse(call.args);
+        if (parsed.success) {
+          const { assessment, critical } = toAssessment(parsed.data.assessment);
+          await services.emit({ ...ids, type: "checkpoint", step: meter.usage.steps, assessment, critical });
+          partial = parsed.data.answer;
+          if (critical.length > 0)
+            return end("needs_input", {
+              assessment,
+              failure: undefined,
+              partialOutput: parsed.data.answer,
+              proposals: proposals.length > 0 ? proposals : undefined,
+            });
+          if (proposals.length > 0)
+            return end("needs_approval", { assessment, proposals, partialOutput: parsed.data.answer });
+          return end("ok", { output: parsed.data.answer, assessment });
+        }
+        invalidOutputs++;
+        const answer = (call.args as { answer?: unknown } | undefined)?.answer;
+        if (answer !== undefined) partial = answer;
+        const problem =
+          call.args === undefined ? "arguments are not valid JSON" : describeIssues(toValidationIssues(parsed.error));
+        if (invalidOutputs > loop.maxInvalidOutputs)
+          return fail("invalid_output", `final_answer was invalid ${invalidOutputs} times; last: ${problem}`);
+        results.push({
+          toolCallId: call.id,
+          toolName: call.name,
+          content: `final_answer rejected: ${problem}. Fix it and call final_answer again.`,
+          isError: true,
+        });
+        continue;
+      }
+
+      const started = Date.now();
+      const outcome = await executeToolCall(call, tools, {
+        goalId: opts.goalId,
+        subtaskId: opts.subtaskId,
+        agent: agent.name,
+        signal: opts.signal,
+        logger,
+        effects: services.effects,
+        maxOutputChars: loop.toolOutputMaxChars,
+        reason: trimTo(response.text, 1_000),
+      });
+      await services.emit({
+        ...ids,
+        type: "tool.call",
+        step: meter.usage.steps,
+        tool: call.name,
+        kind: outcome.kind,
+        args: trimTo(call.rawArgs, ARGS_PREVIEW),
+        outcome: outcome.outcome,
+        result: trimTo(outcome.content, ARGS_PREVIEW),
+        ms: Date.now() - started,
+      });
+      logger.info(
+        {
+          event: "tool.call",
+          tool: call.name,
+          outcome: outcome.outcome,
+          args: trimTo(call.rawArgs, ARGS_PREVIEW),
+          ms: Date.now() - started,
+        },
+        "tool call",
+      );
+      results.push({ toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError });
+
+      invalidStreak = outcome.outcome === "invalid" ? invalidStreak + 1 : 0;
+      toolErrorStreak =
+        outcome.outcome === "error" ? toolErrorStreak + 1 : outcome.outcome === "ok" ? 0 : toolErrorStreak;
+      if (outcome.proposal !== undefined) {
+        proposals.push(outcome.proposal);
+        await services.propose(outcome.proposal);
+        await services.emit({ ...ids, type: "proposal.created", proposal: outcome.proposal });
+      }
+      if (outcome.outcome !== "invalid") {
+        const verdict = detector.record(call.name, call.args);
+        if (verdict.looping) return fail("loop", verdict.reason);
+      }
+    }
+    messages = [...messages, { role: "tool", results }];
+    if (proposals.length > 0) return end("needs_approval", { proposals });
+    if (invalidStreak >= loop.maxInvalidToolCalls)
+      return fail(
+        "invalid_tool_calls",
+        `${invalidStreak} consecutive invalid tool calls; last: ${results.at(-1)?.content ?? ""}`,
+      );
+    if (toolErrorStreak >= loop.maxToolErrors)
+      return fail("tool_error", `${toolErrorStreak} consecutive tool failures; last: ${results.at(-1)?.content ?? ""}`);
+  }
+}
