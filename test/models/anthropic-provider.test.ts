@@ -53,14 +53,19 @@ describe("anthropic provider", () => {
     createAnthropicProvider({ apiKey: "sk-ant-test", baseURL: fake.url, maxRetries });
 
   it("sends the system prompt only in `system`, the tools as the API expects, and parses a tool_use reply", async () => {
-    fake.enqueue({ toolCalls: [{ id: "toolu_1", name: "classify", args: { category: "billing" } }], usage: { input: 321, output: 45 } });
+    fake.enqueue({
+      toolCalls: [{ id: "toolu_1", name: "classify", args: { category: "billing" } }],
+      usage: { input: 321, output: 45 },
+    });
 
     const res = await provider().complete(request());
 
     expect(provider().name).toBe("anthropic");
     expect(res).toEqual({
       text: "",
-      toolCalls: [{ id: "toolu_1", name: "classify", args: { category: "billing" }, rawArgs: '{"category":"billing"}' }],
+      toolCalls: [
+        { id: "toolu_1", name: "classify", args: { category: "billing" }, rawArgs: '{"category":"billing"}' },
+      ],
       usage: { inputTokens: 321, outputTokens: 45 },
       stopReason: "tool_use",
     });
@@ -76,8 +81,9 @@ describe("anthropic provider", () => {
     ]);
     expect(body.tool_choice).toEqual({ type: "any" });
     expect(body.stream).toBeUndefined();
-    // The key reaches the API (this SDK version sends it as a bearer token).
-    expect(`${headers["x-api-key"] ?? ""} ${headers["authorization"] ?? ""}`).toContain("sk-ant-test");
+    // SDK 1.x sends the key as a bearer token (0.x used x-api-key) and pins an API version.
+    expect(headers["authorization"]).toBe("Bearer sk-ant-test");
+    expect(headers["anthropic-version"]).toBeTruthy();
   });
 
   it("sends an assistant turn as text + tool_use blocks and the results as one user turn of tool_result blocks", async () => {
@@ -146,10 +152,14 @@ describe("anthropic provider", () => {
   });
 
   it("retries a 429 (the SDK's own retry) and returns the success", async () => {
-    fake.enqueue({ error: { status: 429, message: "Number of requests has exceeded your rate limit" } }, { text: "ok" });
+    fake.enqueue(
+      { error: { status: 429, message: "Number of requests has exceeded your rate limit" } },
+      { text: "ok" },
+    );
     const res = await provider().complete(request());
     expect(res.text).toBe("ok");
     expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1]!.headers["x-stainless-retry-count"]).toBe("1");
   });
 
   it("fails with kind server after the retries of a persistent 500, naming provider, status and API message", async () => {

@@ -1,3 +1,4 @@
+import { ModelError } from "../errors.ts";
 import type { ModelPrice } from "./prices.ts";
 import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse, ToolCall } from "./types.ts";
 
@@ -44,9 +45,23 @@ export function createScriptedProvider(name: string, script: Script): ModelProvi
   return {
     name: `scripted:${name}`,
     async complete(request): Promise<ModelResponse> {
-      if (request.signal.aborted) throw request.signal.reason;
       const turn = request.messages.filter((m) => m.role === "assistant").length;
-      const reply = await script.reply({ request, turn, lastMessage: request.messages.at(-1) });
+      // Like a real provider, a call stops when the run's signal aborts, even if the script is still thinking.
+      const reply = await new Promise<ScriptedReply>((resolve, reject) => {
+        const onAbort = () => reject(new ModelError("aborted", `scripted:${name}: call aborted`));
+        if (request.signal.aborted) return onAbort();
+        request.signal.addEventListener("abort", onAbort, { once: true });
+        Promise.resolve(script.reply({ request, turn, lastMessage: request.messages.at(-1) })).then(
+          (r) => {
+            request.signal.removeEventListener("abort", onAbort);
+            resolve(r);
+          },
+          (err: unknown) => {
+            request.signal.removeEventListener("abort", onAbort);
+            reject(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+      });
       const toolCalls: ToolCall[] = (reply.toolCalls ?? []).map((c) => ({
         id: `call_${++callSeq}`,
         name: c.name,
