@@ -141,7 +141,8 @@ function goalResult(record: GoalRecord, status: RunStatus, failure: GoalFailure 
     subtasks,
     usage,
     traceId: record.traceId,
-    pendingApprovals: [],
+    // Proposals that wait for a decision (the approval flow resumes the goal once they are decided).
+    pendingApprovals: subtasks.flatMap((r) => (r.proposals ?? []).filter((p) => p.status === "pending").map((p) => p.id)),
     failure,
     acceptedAt: record.acceptedAt,
     finishedAt: now.toISOString(),
