@@ -31,7 +31,7 @@ const boundary = (allowed) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", ".tools/**", ".switchyard/**", "contracts/schema/**"] },
+  { ignores: ["**/node_modules/**", ".tools/**", ".switchyard/**", "contracts/schema/**", "test/.generated/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

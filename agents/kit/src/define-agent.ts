@@ -39,7 +39,7 @@ type CommonSpec<I extends z.ZodType, O extends z.ZodType> = {
 /** A handler agent: plain code, no model ("determinism where possible"). */
 export type HandlerAgentSpec<I extends z.ZodType, O extends z.ZodType> = CommonSpec<I, O> & {
   /** Does the work. Declared as a method so a specific agent is assignable to `AgentDefinition` (bivariance). */
-  handler(input: z.output<I>, ctx: HandlerContext): Promise<z.input<O>>;
+  handler(input: z.output<I>, ctx: HandlerContext): Promise<NoInfer<z.input<O>>>;
 };
 
 /** An LLM agent: instructions, tools and a model, run by the budgeted tool loop. */

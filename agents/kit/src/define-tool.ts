@@ -34,7 +34,7 @@ export type ToolSpec<I extends z.ZodType, O extends z.ZodType> = {
   kind: ToolKind;
   input: I;
   output: O;
-  run(args: z.output<I>, ctx: ToolContext): Promise<z.input<O>>;
+  run(args: z.output<I>, ctx: ToolContext): Promise<NoInfer<z.input<O>>>;
   /** Write tools only: decides each call before it runs. Default: allow. */
   confirm?(args: z.output<I>, ctx: ToolContext): ConfirmDecision | Promise<ConfirmDecision>;
 };
