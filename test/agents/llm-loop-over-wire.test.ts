@@ -124,8 +124,12 @@ beforeEach(() => {
 });
 
 /** Publishes one subtask for `agent` and waits for its result. */
-async function runSubtask(agent: string, budget: Budget = {}, question = "What is the status of account 7?") {
-  const goalId = randomUUID();
+async function runSubtask(
+  agent: string,
+  budget: Budget = {},
+  question = "What is the status of account 7?",
+  goalId: string = randomUUID(),
+) {
   const envelope: SubtaskEnvelope = {
     v: WIRE_VERSION,
     goalId,
@@ -176,6 +180,20 @@ describe("hard limits through the Anthropic SDK", () => {
     const started = Date.now();
     const r = await runSubtask("claude-agent", { maxMs: 500 });
     expect(r.status).toBe("limit_time");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe("cancellation", () => {
+  it("a cancel on the bus aborts a run in the middle of a model call", async () => {
+    anthropic.enqueue({ delayMs: 20_000, then: final({ answer: "too late" }) });
+    const goalId = randomUUID();
+    const pending = runSubtask("claude-agent", {}, "slow question", goalId);
+    await expect.poll(() => anthropic.requests.length).toBe(1);
+    const started = Date.now();
+    bus.nc.publish(bus.names.subjects.cancel(goalId), "");
+    const r = await pending;
+    expect(r.status).toBe("cancelled");
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
