@@ -92,6 +92,37 @@ describe("goal state", () => {
     expect(r?.phase.type === "finished" && r.phase.result.failure).toBeUndefined();
   });
 
+  it("lets independent branches finish when a subtask pauses, then ends with the pause and its proposals", () => {
+    const r0 = runTo(["a"]);
+    const claimed = claimDispatch(r0, ["b", "c"], now) ?? r0;
+    const paused = {
+      ...result("b", "needs_approval"),
+      proposals: [
+        {
+          id: "p1",
+          goalId: "g1",
+          subtaskId: "b",
+          agent: "x",
+          tool: "issue_refund",
+          args: {},
+          argsHash: "h",
+          reason: "over the limit",
+          kind: "destructive" as const,
+          status: "pending" as const,
+        },
+      ],
+    };
+    const afterB = applyResult(claimed, paused, now);
+    expect(afterB?.phase.type).toBe("running");
+    const afterC = afterB && applyResult(afterB, result("c"), now);
+    expect(afterC?.phase.type).toBe("finished");
+    if (afterC?.phase.type !== "finished") return;
+    expect(afterC.phase.result.status).toBe("needs_approval");
+    expect(afterC.phase.result.pendingApprovals).toEqual(["p1"]);
+    // d depends on the paused b: it stays pending (not skipped) for when the approval resumes the goal.
+    expect(afterC.subtasks["d"]).toEqual({ type: "pending" });
+  });
+
   it("announces a finished goal once", () => {
     const r = runTo(["a", "b", "c", "d"]);
     const announced = markAnnounced(r);

@@ -9,7 +9,7 @@ import {
   type SubtaskResult,
   type Usage,
 } from "@switchyard/contracts";
-import { sinks } from "./dag.ts";
+import { readySubtasks, sinks } from "./dag.ts";
 
 // Pure transitions of a GoalRecord. Each returns the next record, or `undefined` when nothing changes, so the
 // caller can run them inside a compare-and-set retry loop.
@@ -78,18 +78,27 @@ export function applyResult(record: GoalRecord, result: SubtaskResult, now: Date
   if (current === undefined || current.type === "finished" || current.type === "skipped") return undefined;
   const subtasks = { ...record.subtasks, [result.subtaskId]: { type: "finished" as const, result } };
   const next: GoalRecord = { ...record, subtasks };
-  if (result.status !== "ok") {
+  if (result.status !== "ok" && !PAUSES.has(result.status)) {
     for (const [id, s] of Object.entries(subtasks)) {
       if (s.type === "pending")
         subtasks[id] = { type: "skipped", reason: `subtask "${result.subtaskId}" ended ${result.status}` };
     }
-    // Limits and pauses are not failures: the status says what happened and `subtasks` shows where.
+    // Limits are not failures: the status says what happened and `subtasks` shows where.
     const failure: GoalFailure | undefined = result.failure && { ...result.failure, subtaskId: result.subtaskId };
     return finish(next, result.status, failure, now);
   }
-  if (Object.values(subtasks).every((s) => s.type === "finished")) return finish(next, "ok", undefined, now);
-  return next;
+  // A paused subtask (waiting for input or approval) does not stop the branches that do not depend on it; the goal
+  // ends once nothing else can run, with the pause as its status.
+  const inFlight = Object.values(subtasks).some((s) => s.type === "dispatched");
+  if (inFlight || readySubtasks(next).length > 0) return next;
+  const results = Object.values(subtasks).flatMap((s) => (s.type === "finished" ? [s.result.status] : []));
+  if (results.length === Object.keys(subtasks).length && results.every((st) => st === "ok"))
+    return finish(next, "ok", undefined, now);
+  return finish(next, results.includes("needs_approval") ? "needs_approval" : "needs_input", undefined, now);
 }
+
+/** Statuses that pause a subtask rather than end it: a person answers or decides, then it can go on. */
+const PAUSES = new Set<RunStatus>(["needs_input", "needs_approval"]);
 
 /** Marks the done event as published. */
 export function markAnnounced(record: GoalRecord): GoalRecord | undefined {
@@ -142,7 +151,9 @@ function goalResult(record: GoalRecord, status: RunStatus, failure: GoalFailure 
     usage,
     traceId: record.traceId,
     // Proposals that wait for a decision (the approval flow resumes the goal once they are decided).
-    pendingApprovals: subtasks.flatMap((r) => (r.proposals ?? []).filter((p) => p.status === "pending").map((p) => p.id)),
+    pendingApprovals: subtasks.flatMap((r) =>
+      (r.proposals ?? []).filter((p) => p.status === "pending").map((p) => p.id),
+    ),
     failure,
     acceptedAt: record.acceptedAt,
     finishedAt: now.toISOString(),

@@ -68,7 +68,7 @@ describe("template catalog", () => {
   it("refuses an unknown plan and the llm planner with messages that list the templates", () => {
     const deps = { templates: BUILTIN_TEMPLATES, defaultPlan: "demo" };
     expect(choosePlan({ ...goal, plan: "nope" }, deps)).toEqual({
-      failure: { kind: "bad_input", message: 'unknown plan "nope"; known templates: demo' },
+      failure: { kind: "bad_input", message: 'unknown plan "nope"; known templates: demo, support' },
     });
     expect(choosePlan({ ...goal, plan: "llm" }, deps)).toMatchObject({ failure: { kind: "bad_input" } });
     expect(choosePlan(goal, deps)).toMatchObject({ plan: { output: "report" } });

@@ -31,6 +31,33 @@ export const BUILTIN_TEMPLATES: TemplateCatalog = {
     ],
     output: "report",
   },
+  support: {
+    description:
+      "Answer a support ticket: classify it, research the policy and the customer's order, decide a refund " +
+      "(proposed for approval, never issued directly), and draft the reply. Goal input: { customerId?, orderId }.",
+    subtasks: [
+      { id: "classify", agent: "classifier", input: { ticket: "$goal.text" }, dependsOn: [] },
+      {
+        id: "research",
+        agent: "researcher",
+        input: { question: "$goal.text", customerId: "$goal.input.customerId", orderId: "$goal.input.orderId" },
+        dependsOn: ["classify"],
+      },
+      {
+        id: "refund",
+        agent: "refunds",
+        input: { orderId: "$goal.input.orderId", request: "$goal.text" },
+        dependsOn: ["classify"],
+      },
+      {
+        id: "reply",
+        agent: "writer",
+        input: { ticket: "$goal.text", classification: "$upstream.classify", research: "$upstream.research" },
+        dependsOn: ["classify", "research"],
+      },
+    ],
+    output: "reply",
+  },
 };
 
 /** Checks a catalog (shape and acyclicity) and returns it parsed; throws naming the template and field. */

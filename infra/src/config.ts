@@ -40,6 +40,8 @@ export const ConfigEnv = z.object({
   SY_STORAGE: z.enum(["file", "memory"]).default("file"),
   SY_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   SY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(16),
+  SY_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  SY_METRICS_HOST: z.string().regex(/^\S+$/, "must be a host name or IP address").default("127.0.0.1"),
 });
 
 /** Parsed configuration shared by every process. */
@@ -56,6 +58,10 @@ export type Config = {
   storage: "file" | "memory";
   replicas: number;
   maxInFlight: number;
+  /** Port of the Prometheus endpoint (`0`: any free port); unset: no endpoint. */
+  metricsPort?: number;
+  /** Interface of the Prometheus endpoint (default `127.0.0.1`). */
+  metricsHost: string;
 };
 
 /** Reads the configuration from `env` (default `process.env`); a bad value throws an error naming the variable. */
@@ -90,5 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storage: e.SY_STORAGE,
     replicas: e.SY_REPLICAS,
     maxInFlight: e.SY_MAX_IN_FLIGHT,
+    metricsPort: e.SY_METRICS_PORT,
+    metricsHost: e.SY_METRICS_HOST,
   };
 }

@@ -24,3 +24,7 @@ export type { DeliveryContext, InvalidDelivery, RunningConsumer, StartConsumerOp
 export type { Buckets, EnsureConsumerOptions } from "./topology.ts";
 export type { Decoded } from "./validation.ts";
 export { newTraceId, traceIdFrom, traceparentFor } from "./trace-context.ts";
+export { createMetrics, withMetrics } from "./metrics.ts";
+export { startMetricsServer } from "./metrics-server.ts";
+export type { ApprovalDecision, CreateMetricsOptions, HostGauge, Metrics } from "./metrics.ts";
+export type { MetricsServer, StartMetricsServerOptions } from "./metrics-server.ts";

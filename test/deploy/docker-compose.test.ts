@@ -35,7 +35,7 @@ describe("docker-compose.yml", () => {
   });
 
   it("has the coordinator and every example agent as its own service with a replica count", () => {
-    const agentDirs = ["keywords", "report"];
+    const agentDirs = ["classifier", "keywords", "refunds", "report", "researcher", "writer"];
     expect(switchyard.map(([n]) => n).sort()).toEqual(["coordinator", ...agentDirs.map((a) => `agent-${a}`)].sort());
     for (const [name, svc] of switchyard) {
       expect(svc.deploy?.replicas, name).toBeGreaterThanOrEqual(1);

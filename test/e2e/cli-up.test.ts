@@ -46,7 +46,15 @@ it("starts the coordinator and each agent as processes, serves a goal, and stops
   up.stdout.resume();
   const exited = new Promise<number | null>((r) => up.once("exit", (code) => r(code)));
   await upSignal;
-  expect([...pids.keys()].sort()).toEqual(["agent-keywords", "agent-report", "coordinator"]);
+  expect([...pids.keys()].sort()).toEqual([
+    "agent-classifier",
+    "agent-keywords",
+    "agent-refunds",
+    "agent-report",
+    "agent-researcher",
+    "agent-writer",
+    "coordinator",
+  ]);
 
   const cli = (...args: string[]) =>
     run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], { cwd: ROOT, env, timeout: 60_000 });

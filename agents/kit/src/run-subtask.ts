@@ -77,6 +77,9 @@ async function runHandler(
       }),
       deadlineHit,
     ]);
+    // A handler that returns because its signal fired did not finish its work.
+    if (signal.aborted)
+      return { status: signal.reason instanceof DeadlineExceeded ? "limit_time" : "cancelled", usage: usage() };
     const output = agent.output.safeParse(raw);
     if (!output.success) {
       const message = `output does not match ${agent.name}'s output schema: ${describeIssues(toValidationIssues(output.error))}`;
