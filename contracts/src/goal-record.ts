@@ -35,6 +35,10 @@ export const GoalRecord = z.object({
   v: WireVersion,
   goal: Goal,
   traceId: TraceId,
+  traceparent: z
+    .string()
+    .optional()
+    .describe("W3C traceparent of the goal's root span: later spans of the goal hang under it."),
   acceptedAt: Timestamp,
   plan: Plan.optional().describe("Absent when the goal was refused before it was planned."),
   subtasks: z.record(SubtaskId, SubtaskState),

@@ -1,5 +1,14 @@
 import { GoalResult, SubtaskEnvelope, WIRE_VERSION, type GoalRecord, type PlannedSubtask } from "@switchyard/contracts";
-import { publishJson, traceparentFor } from "@switchyard/infra";
+import {
+  ATTR,
+  contextFromHeaders,
+  headersForSpan,
+  publishJson,
+  SPAN,
+  SpanKind,
+  withSpan,
+  type Span,
+} from "@switchyard/infra";
 import type { CoordinatorDeps } from "./deps.ts";
 import { readySubtasks } from "./dag.ts";
 import { claimDispatch, markAnnounced, markPublished } from "./goal-state.ts";
@@ -36,6 +45,36 @@ function envelopeFor(record: GoalRecord, subtask: PlannedSubtask, deps: Coordina
 }
 
 /**
+ * Publishes under a producer span that hangs under the goal's root span (stored in its record, so it works in any
+ * process), carrying that span's trace context and the goal's attribution in the message headers.
+ */
+async function publishTraced(
+  record: GoalRecord,
+  subject: string,
+  attributes: Record<string, string>,
+  publish: (headers: Record<string, string>) => Promise<unknown>,
+): Promise<void> {
+  const parent = contextFromHeaders({ traceparent: record.traceparent });
+  await withSpan(
+    SPAN.publish(subject),
+    {
+      kind: SpanKind.PRODUCER,
+      parent,
+      attributes: {
+        ...attributes,
+        [ATTR.messagingSystem]: "nats",
+        [ATTR.messagingDestination]: subject,
+        [ATTR.messagingOperation]: "publish",
+        [ATTR.goalId]: record.goal.id,
+      },
+    },
+    async (span: Span) => {
+      await publish({ ...headersForSpan(span), "sy-tenant": record.goal.tenant, "sy-user": record.goal.user });
+    },
+  );
+}
+
+/**
  * Moves a goal forward from whatever its KV record says, so it is safe to call any number of times from any
  * replica: claims and publishes every ready subtask, republishes claimed ones whose publish may not have
  * happened (a crash between claim and publish), and publishes the done event of a finished goal once.
@@ -56,15 +95,18 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
     });
     for (const subtask of unpublished) {
       const envelope = envelopeFor(record, subtask, deps);
-      // The msg id makes a republish after a crash a no-op inside the duplicate window; the agent's ledger covers the rest.
-      await publishJson(bus, bus.names.subjects.task(subtask.agent), SubtaskEnvelope, envelope, {
-        msgId: `${envelope.idempotencyKey}/${envelope.attempt}`,
-        headers: {
-          traceparent: traceparentFor(record.traceId),
-          "sy-tenant": record.goal.tenant,
-          "sy-user": record.goal.user,
-        },
-      });
+      const subject = bus.names.subjects.task(subtask.agent);
+      await publishTraced(
+        record,
+        subject,
+        { [ATTR.subtaskId]: subtask.id, [ATTR.genAiAgentName]: subtask.agent },
+        (headers) =>
+          // The msg id makes a republish after a crash a no-op inside the duplicate window; the agent's ledger covers the rest.
+          publishJson(bus, subject, SubtaskEnvelope, envelope, {
+            msgId: `${envelope.idempotencyKey}/${envelope.attempt}`,
+            headers,
+          }),
+      );
       logger.info(
         { event: "subtask.dispatched", goalId, subtaskId: subtask.id, agent: subtask.agent, traceId: record.traceId },
         "subtask dispatched",
@@ -85,14 +127,10 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
 
   if (record.phase.type === "finished" && !record.phase.announced) {
     const result = record.phase.result;
-    await publishJson(bus, bus.names.subjects.goalDone(goalId), GoalResult, result, {
-      msgId: `done/${goalId}`,
-      headers: {
-        traceparent: traceparentFor(record.traceId),
-        "sy-tenant": record.goal.tenant,
-        "sy-user": record.goal.user,
-      },
-    });
+    const subject = bus.names.subjects.goalDone(goalId);
+    await publishTraced(record, subject, { [ATTR.status]: result.status }, (headers) =>
+      publishJson(bus, subject, GoalResult, result, { msgId: `done/${goalId}`, headers }),
+    );
     await store.update(goalId, markAnnounced);
     logger.info(
       {

@@ -1,6 +1,16 @@
 import { Goal, SubtaskResult } from "@switchyard/contracts";
 import {
+  ATTR,
+  contextFromHeaders,
   createEventEmitter,
+  SPAN,
+  SpanKind,
+  withMetrics,
+  withSpan,
+  type DeliveryContext,
+  type EventEmitter,
+  type Metrics,
+  type Span,
   ensureConsumer,
   startConsumer,
   type Buckets,
@@ -24,11 +34,34 @@ export const DEFAULT_GOAL_MS = 600_000;
  */
 const UNLIMITED_DELIVERIES = -1;
 
+/** Handles a message under a consumer span whose parent is the trace context in the message's headers. */
+function traced(ctx: DeliveryContext, fn: (span: Span) => Promise<void>): Promise<void> {
+  return withSpan(
+    SPAN.process(ctx.subject),
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextFromHeaders(ctx.headers),
+      attributes: {
+        [ATTR.messagingSystem]: "nats",
+        [ATTR.messagingDestination]: ctx.subject,
+        [ATTR.messagingOperation]: "process",
+      },
+    },
+    fn,
+  );
+}
+
+function withOptionalMetrics(events: EventEmitter, metrics: Metrics | undefined): EventEmitter {
+  return metrics === undefined ? events : withMetrics(events, metrics);
+}
+
 /** Options of {@link createCoordinator}. */
 export type CoordinatorOptions = {
   bus: Bus;
   buckets: Buckets;
   logger: Logger;
+  /** Step events are also counted here (Prometheus). */
+  metrics?: Metrics;
   /** Template plans by name; default the built-in ones. */
   templates?: TemplateCatalog;
   /** Default `DEFAULT_PLAN`. */
@@ -60,7 +93,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     bus,
     store: createGoalStore(bus, buckets),
     logger,
-    events: createEventEmitter(bus, `coordinator/${config.instance}`, logger),
+    events: withOptionalMetrics(createEventEmitter(bus, `coordinator/${config.instance}`, logger), opts.metrics),
     templates,
     defaultPlan,
     defaultGoalMs: opts.defaultGoalMs ?? DEFAULT_GOAL_MS,
@@ -87,7 +120,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     what: "goal",
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
-    handle: (goal, ctx) => handleGoal(goal, ctx, deps),
+    handle: (goal, ctx) => traced(ctx, (span) => handleGoal(goal, ctx, deps, span)),
     onInvalid: (bad) => rejectGoal(bad, deps),
   });
   const results = startConsumer({
@@ -98,7 +131,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     what: "subtask result",
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
-    handle: (result) => handleResult(result, deps),
+    handle: (result, ctx) => traced(ctx, () => handleResult(result, deps)),
     onInvalid: (bad) => rejectResult(bad, deps),
   });
 

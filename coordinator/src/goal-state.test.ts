@@ -34,7 +34,7 @@ const result = (
 });
 
 function runTo(ids: string[]) {
-  let r = acceptedRecord(goal, diamond, "a".repeat(32), new Date("2026-01-01T00:00:00Z"));
+  let r = acceptedRecord(goal, diamond, { traceId: "a".repeat(32) }, new Date("2026-01-01T00:00:00Z"));
   r = claimDispatch(r, ids, now) ?? r;
   for (const id of ids) r = applyResult(r, result(id), now) ?? r;
   return r;
@@ -42,7 +42,7 @@ function runTo(ids: string[]) {
 
 describe("goal state", () => {
   it("makes only subtasks whose dependencies finished ok ready", () => {
-    const start = acceptedRecord(goal, diamond, "a".repeat(32), now);
+    const start = acceptedRecord(goal, diamond, { traceId: "a".repeat(32) }, now);
     expect(readySubtasks(start).map((s) => s.id)).toEqual(["a"]);
     expect(readySubtasks(runTo(["a"])).map((s) => s.id)).toEqual(["b", "c"]);
     expect(readySubtasks(runTo(["a", "b"])).map((s) => s.id)).toEqual(["c"]);
@@ -50,7 +50,7 @@ describe("goal state", () => {
   });
 
   it("claims a subtask once: a second claim changes nothing", () => {
-    const start = acceptedRecord(goal, diamond, "a".repeat(32), now);
+    const start = acceptedRecord(goal, diamond, { traceId: "a".repeat(32) }, now);
     const claimed = claimDispatch(start, ["a"], now);
     expect(claimed?.subtasks["a"]).toMatchObject({ type: "dispatched", published: false });
     expect(claimed && claimDispatch(claimed, ["a"], now)).toBeUndefined();

@@ -14,12 +14,15 @@ import { readySubtasks, sinks } from "./dag.ts";
 // Pure transitions of a GoalRecord. Each returns the next record, or `undefined` when nothing changes, so the
 // caller can run them inside a compare-and-set retry loop.
 
+/** The trace a goal belongs to: its id, and the root span's `traceparent` later spans hang under. */
+export type GoalTrace = { traceId: string; traceparent?: string };
+
 /** A goal that was accepted and planned: every subtask pending. */
-export function acceptedRecord(goal: Goal, plan: Plan, traceId: string, now: Date): GoalRecord {
+export function acceptedRecord(goal: Goal, plan: Plan, trace: GoalTrace, now: Date): GoalRecord {
   return {
     v: WIRE_VERSION,
     goal,
-    traceId,
+    ...trace,
     acceptedAt: now.toISOString(),
     plan,
     subtasks: Object.fromEntries(plan.subtasks.map((s) => [s.id, { type: "pending" as const }])),
@@ -28,11 +31,11 @@ export function acceptedRecord(goal: Goal, plan: Plan, traceId: string, now: Dat
 }
 
 /** A valid goal that was refused before planning (unknown template, …): finished at once. */
-export function refusedRecord(goal: Goal, failure: GoalFailure, traceId: string, now: Date): GoalRecord {
+export function refusedRecord(goal: Goal, failure: GoalFailure, trace: GoalTrace, now: Date): GoalRecord {
   const record: GoalRecord = {
     v: WIRE_VERSION,
     goal,
-    traceId,
+    ...trace,
     acceptedAt: now.toISOString(),
     subtasks: {},
     phase: { type: "running" },

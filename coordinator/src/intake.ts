@@ -1,11 +1,16 @@
 import { GoalId, GoalResult, WIRE_VERSION, type Goal, type GoalFailure, type Plan } from "@switchyard/contracts";
 import {
+  ATTR,
   newTraceId,
   publishJson,
+  SPAN,
   traceIdFrom,
   traceparentFor,
+  traceparentOf,
+  withSpan,
   type DeliveryContext,
   type InvalidDelivery,
+  type Span,
 } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
@@ -34,7 +39,7 @@ export function choosePlan(
  * Accepts a goal: claims its idempotency key (a duplicate runs nothing), plans it, stores its record and
  * dispatches its first subtasks. Safe to run again for the same message: every step is idempotent.
  */
-export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: CoordinatorDeps): Promise<void> {
+export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: CoordinatorDeps, span: Span): Promise<void> {
   const { store, events, logger } = deps;
   const log = logger.child({ goalId: goal.id });
   const idempotencyKey = goal.idempotencyKey ?? goal.id;
@@ -47,13 +52,19 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     await events.emitSafely({ type: "goal.duplicate", goalId: goal.id, idempotencyKey, originalGoalId: owner });
     return;
   }
-  const traceId = traceIdFrom(ctx.headers["traceparent"]) ?? newTraceId();
-  const choice = choosePlan(goal, deps);
+  // This message's span is the goal's root: every later span of the goal, in any process, hangs under it.
+  span.setAttributes({ [ATTR.goalId]: goal.id, [ATTR.tenant]: goal.tenant, [ATTR.user]: goal.user });
+  const trace = { traceId: span.spanContext().traceId, traceparent: traceparentOf(span) };
+  const traceId = trace.traceId;
+  const planName = goal.plan ?? deps.defaultPlan;
+  const choice = await withSpan(
+    SPAN.plan(planName),
+    { attributes: { [ATTR.plan]: planName, [ATTR.goalId]: goal.id } },
+    async () => choosePlan(goal, deps),
+  );
   const now = new Date();
   const record =
-    "plan" in choice
-      ? acceptedRecord(goal, choice.plan, traceId, now)
-      : refusedRecord(goal, choice.failure, traceId, now);
+    "plan" in choice ? acceptedRecord(goal, choice.plan, trace, now) : refusedRecord(goal, choice.failure, trace, now);
   if (await store.create(record)) {
     log.info({ event: "goal.accepted", traceId, plan: goal.plan ?? deps.defaultPlan }, "goal accepted");
     await events.emitSafely({

@@ -6,12 +6,13 @@ import { loadTemplateCatalog } from "./template-plans.ts";
 
 await runServiceProcess({
   service: "coordinator",
-  start: ({ bus, buckets, logger }) => {
+  start: ({ bus, buckets, logger, metrics }) => {
     const env = loadCoordinatorEnv();
     return createCoordinator({
       bus,
       buckets,
       logger,
+      metrics,
       templates: loadTemplateCatalog(env.SY_TEMPLATES_FILE),
       defaultPlan: env.SY_DEFAULT_PLAN,
       defaultGoalMs: env.SY_DEFAULT_GOAL_MS,

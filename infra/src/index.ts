@@ -28,3 +28,15 @@ export { createMetrics, withMetrics } from "./metrics.ts";
 export { startMetricsServer } from "./metrics-server.ts";
 export type { ApprovalDecision, CreateMetricsOptions, HostGauge, Metrics } from "./metrics.ts";
 export type { MetricsServer, StartMetricsServerOptions } from "./metrics-server.ts";
+export { ATTR, GEN_AI_OPERATION, SPAN } from "./telemetry/attributes.ts";
+export {
+  contextFromHeaders,
+  headersForSpan,
+  initTelemetry,
+  SpanKind,
+  SpanStatusCode,
+  traceparentOf,
+  tracer,
+  withSpan,
+} from "./telemetry/tracing.ts";
+export type { Context, Span, Telemetry, TelemetryOptions, WithSpanOptions } from "./telemetry/tracing.ts";

@@ -2,10 +2,13 @@ import { loadConfig, type Config } from "./config.ts";
 import { connectBus, type Bus } from "./connect.ts";
 import { errorMessage } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { initTelemetry } from "./telemetry/tracing.ts";
 import { ensureTopology, type Buckets } from "./topology.ts";
 
 /** What a service gets when it starts. */
-export type ServiceStartContext = { bus: Bus; buckets: Buckets; config: Config; logger: Logger };
+export type ServiceStartContext = { bus: Bus; buckets: Buckets; config: Config; logger: Logger; metrics: Metrics };
 
 /** A started service: `stop` finishes or releases in-flight work. */
 export type StartedService = { stop(): Promise<void> };
@@ -21,8 +24,9 @@ export type RunServiceProcessOptions = {
 const FORCED_EXIT_MS = 20_000;
 
 /**
- * The `main` of every Switchyard process: reads config, connects, sets up topology, starts the service, and on
- * SIGTERM/SIGINT stops it and drains the connection before exiting 0. A second signal exits at once.
+ * The `main` of every Switchyard process: reads config, installs tracing (OTLP export when configured), serves
+ * Prometheus metrics when `SY_METRICS_PORT` is set, connects, sets up topology, starts the service, and on
+ * SIGTERM/SIGINT stops it, drains the connection and flushes spans before exiting 0. A second signal exits at once.
  */
 export async function runServiceProcess(opts: RunServiceProcessOptions): Promise<void> {
   let config: Config;
@@ -33,6 +37,9 @@ export async function runServiceProcess(opts: RunServiceProcessOptions): Promise
     process.exit(2);
   }
   const logger = createLogger({ service: opts.service, instance: config.instance, level: config.logLevel });
+  const telemetry = initTelemetry({ service: opts.service, instance: config.instance });
+  const metrics = createMetrics({ service: opts.service });
+  let metricsServer: MetricsServer | undefined;
   process.on("unhandledRejection", (err) =>
     logger.error({ event: "process.unhandled_rejection", err: errorMessage(err) }, "unhandled rejection"),
   );
@@ -54,6 +61,8 @@ export async function runServiceProcess(opts: RunServiceProcessOptions): Promise
     try {
       await started?.stop();
       await bus?.close();
+      await metricsServer?.close();
+      await telemetry.shutdown();
       logger.info({ event: "process.stopped" }, "stopped");
       process.exit(0);
     } catch (err) {
@@ -67,7 +76,14 @@ export async function runServiceProcess(opts: RunServiceProcessOptions): Promise
   try {
     bus = await connectBus({ config, name: opts.service, logger, connectTimeoutMs: 30_000 });
     const buckets = await ensureTopology(bus);
-    started = await opts.start({ bus, buckets, config, logger });
+    if (config.metricsPort !== undefined) {
+      metricsServer = await startMetricsServer({ metrics, port: config.metricsPort, host: config.metricsHost });
+      logger.info(
+        { event: "metrics.listening", port: metricsServer.port },
+        `metrics on :${metricsServer.port}/metrics`,
+      );
+    }
+    started = await opts.start({ bus, buckets, config, logger, metrics });
     logger.info({ event: "process.ready", nats: config.natsUrl, prefix: config.prefix }, `${opts.service} ready`);
   } catch (err) {
     logger.fatal({ event: "process.start_failed", err: errorMessage(err) }, `${opts.service} failed to start`);

@@ -9,6 +9,6 @@ import { serveAgent } from "./serve-agent.ts";
 export async function runAgent(agent: AgentDefinition): Promise<void> {
   await runServiceProcess({
     service: `agent-${agent.name}`,
-    start: ({ bus, buckets, logger }) => serveAgent({ agent, bus, buckets, logger }),
+    start: ({ bus, buckets, logger, metrics }) => serveAgent({ agent, bus, buckets, logger, metrics }),
   });
 }

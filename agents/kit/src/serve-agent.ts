@@ -9,15 +9,24 @@ import {
   type RunStatus,
 } from "@switchyard/contracts";
 import {
+  ATTR,
+  contextFromHeaders,
   createEventEmitter,
   ensureConsumer,
   errorMessage,
+  GEN_AI_OPERATION,
+  headersForSpan,
   publishJson,
+  SPAN,
+  SpanKind,
   startConsumer,
+  withMetrics,
+  withSpan,
   type Buckets,
   type Bus,
   type DeliveryContext,
   type Logger,
+  type Metrics,
 } from "@switchyard/infra";
 import type { AgentDefinition } from "./define-agent.ts";
 import { createEffectsLedger } from "./effects-ledger.ts";
@@ -34,6 +43,8 @@ export type ServeAgentOptions = {
   logger: Logger;
   /** Subtasks run at once by this replica; default `config.maxInFlight`. */
   maxInFlight?: number;
+  /** Step events are also counted here (Prometheus), and `sy_in_flight` follows the subtasks running. */
+  metrics?: Metrics;
   /** The model of an LLM agent; default: resolved from `agent.model` and the environment. Tests pass fakes here. */
   model?: ResolvedModel;
 };
@@ -54,7 +65,8 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
   const { names, config } = bus;
   const logger = opts.logger.child({ agent: agent.name });
   const source = `agent-${agent.name}/${config.instance}`;
-  const events = createEventEmitter(bus, source, logger);
+  const plainEvents = createEventEmitter(bus, source, logger);
+  const events = opts.metrics === undefined ? plainEvents : withMetrics(plainEvents, opts.metrics);
   const ledger = createSubtaskLedger(buckets.effects, names);
   const durable = names.consumers.agent(agent.name);
   const shutdown = new AbortController();
@@ -78,17 +90,60 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
 
   await ensureConsumer(bus, { stream: names.streams.tasks, durable, filterSubject: names.subjects.task(agent.name) });
 
-  async function publishResult(result: SubtaskResult, traceparent: string | undefined): Promise<void> {
-    await publishJson(bus, names.subjects.results, SubtaskResult, result, {
-      msgId: `result/${result.goalId}/${result.subtaskId}`,
-      headers: { traceparent },
-    });
+  /** Publishes a result under a producer span, so the coordinator's processing of it joins the goal's trace. */
+  async function publishResult(result: SubtaskResult): Promise<void> {
+    const subject = names.subjects.results;
+    await withSpan(
+      SPAN.publish(subject),
+      { kind: SpanKind.PRODUCER, attributes: messaging(subject, "publish") },
+      (span) =>
+        publishJson(bus, subject, SubtaskResult, result, {
+          msgId: `result/${result.goalId}/${result.subtaskId}`,
+          headers: headersForSpan(span),
+        }),
+    );
   }
 
-  async function handle(envelope: SubtaskEnvelope, ctx: DeliveryContext): Promise<void> {
-    const log = logger.child({ goalId: envelope.goalId, subtaskId: envelope.subtaskId, attempt: envelope.attempt });
+  function messaging(subject: string, operation: "publish" | "process") {
+    return {
+      [ATTR.messagingSystem]: "nats",
+      [ATTR.messagingDestination]: subject,
+      [ATTR.messagingOperation]: operation,
+    };
+  }
+
+  /** Runs one delivery under a consumer span whose parent is the coordinator's publish span (from the headers). */
+  function handle(envelope: SubtaskEnvelope, ctx: DeliveryContext): Promise<void> {
+    return withSpan(
+      SPAN.process(ctx.subject),
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFromHeaders(ctx.headers),
+        attributes: {
+          ...messaging(ctx.subject, "process"),
+          [ATTR.goalId]: envelope.goalId,
+          [ATTR.subtaskId]: envelope.subtaskId,
+        },
+      },
+      async (span) => {
+        opts.metrics?.inFlight.inc();
+        try {
+          await handleSubtask(envelope, ctx, span.spanContext().traceId);
+        } finally {
+          opts.metrics?.inFlight.dec();
+        }
+      },
+    );
+  }
+
+  async function handleSubtask(envelope: SubtaskEnvelope, ctx: DeliveryContext, traceId: string): Promise<void> {
+    const log = logger.child({
+      goalId: envelope.goalId,
+      subtaskId: envelope.subtaskId,
+      attempt: envelope.attempt,
+      traceId,
+    });
     const ids = { goalId: envelope.goalId, subtaskId: envelope.subtaskId, agent: agent.name };
-    const traceparent = ctx.headers["traceparent"];
     const recorded = await ledger.find(envelope.goalId, envelope.subtaskId);
     if (recorded !== undefined) {
       log.info(
@@ -101,7 +156,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
         instance: config.instance,
         reason: "result already recorded in the ledger",
       });
-      await publishResult(recorded, traceparent);
+      await publishResult(recorded);
       return;
     }
     await events.emitSafely({ ...ids, type: "subtask.started", attempt: envelope.attempt, instance: config.instance });
@@ -113,15 +168,37 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     try {
       result =
         envelope.agent === agent.name
-          ? await runSubtask({
-              agent,
-              envelope,
-              instance: config.instance,
-              logger: log,
-              signal: AbortSignal.any([shutdown.signal, cancel.signal]),
-              model,
-              services,
-            })
+          ? await withSpan(
+              SPAN.invokeAgent(agent.name),
+              {
+                attributes: {
+                  [ATTR.genAiOperation]: GEN_AI_OPERATION.invokeAgent,
+                  [ATTR.genAiAgentName]: agent.name,
+                  [ATTR.goalId]: envelope.goalId,
+                  [ATTR.subtaskId]: envelope.subtaskId,
+                  ...(model === undefined ? {} : { [ATTR.genAiRequestModel]: model.modelString }),
+                },
+              },
+              async (span) => {
+                const r = await runSubtask({
+                  agent,
+                  envelope,
+                  instance: config.instance,
+                  logger: log,
+                  signal: AbortSignal.any([shutdown.signal, cancel.signal]),
+                  model,
+                  services,
+                });
+                span.setAttributes({
+                  [ATTR.status]: r.status,
+                  [ATTR.genAiInputTokens]: r.usage.inputTokens,
+                  [ATTR.genAiOutputTokens]: r.usage.outputTokens,
+                  [ATTR.costUsd]: r.usage.costUsd,
+                  ...(r.failure === undefined ? {} : { [ATTR.failureKind]: r.failure.kind }),
+                });
+                return r;
+              },
+            )
           : misrouted(envelope);
     } finally {
       runs.delete(cancel);
@@ -132,7 +209,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       throw new Error("shutting down; subtask released for redelivery");
     }
     const onRecord = await ledger.record(result);
-    await publishResult(onRecord, traceparent);
+    await publishResult(onRecord);
     await events.emitSafely({
       ...ids,
       type: "subtask.finished",
@@ -206,7 +283,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       });
       if (goalId.success && subtaskId.success) {
         const result = failedResult(goalId.data, subtaskId.data, 1, "failed", bad.reason, new Date().toISOString());
-        await publishResult(await ledger.record(result), bad.headers["traceparent"]);
+        await publishResult(await ledger.record(result));
       }
     },
     async onExhausted(envelope, _ctx, err) {
@@ -220,7 +297,6 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       );
       await publishResult(
         await ledger.record({ ...result, failure: { kind: "crashed", message: result.failure?.message ?? "" } }),
-        undefined,
       );
     },
   });

@@ -45,7 +45,10 @@ export function initTelemetry(opts: TelemetryOptions): Telemetry {
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   }
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ "service.name": opts.service, "service.instance.id": opts.instance ?? `${process.pid}` }),
+    resource: resourceFromAttributes({
+      "service.name": opts.service,
+      "service.instance.id": opts.instance ?? `${process.pid}`,
+    }),
     spanProcessors: processors,
   });
   trace.disable();
@@ -88,17 +91,22 @@ export type WithSpanOptions = { kind?: SpanKind; attributes?: Attributes; parent
  */
 export async function withSpan<T>(name: string, opts: WithSpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
   const parent = opts.parent ?? context.active();
-  return tracer().startActiveSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes }, parent, async (span) => {
-    try {
-      return await fn(span);
-    } catch (err) {
-      span.recordException(err instanceof Error ? err : new Error(errorMessage(err)));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer().startActiveSpan(
+    name,
+    { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes },
+    parent,
+    async (span) => {
+      try {
+        return await fn(span);
+      } catch (err) {
+        span.recordException(err instanceof Error ? err : new Error(errorMessage(err)));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 export { SpanKind, SpanStatusCode };

@@ -1,5 +1,15 @@
 import type { ActionProposal, Assessment, Budget, Failure, RunStatus, Usage } from "@switchyard/contracts";
-import { describeIssues, errorMessage, toValidationIssues, type Logger, type StepEventInput } from "@switchyard/infra";
+import {
+  ATTR,
+  describeIssues,
+  errorMessage,
+  GEN_AI_OPERATION,
+  SPAN,
+  toValidationIssues,
+  withSpan,
+  type Logger,
+  type StepEventInput,
+} from "@switchyard/infra";
 import { z } from "zod";
 import type { LlmAgentDefinition } from "../define-agent.ts";
 import type { EffectsLedger } from "../effects-ledger.ts";
@@ -96,7 +106,27 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
   ): Promise<ModelResponse | LlmRunOutcome> => {
     const started = Date.now();
     try {
-      const response = await call();
+      // A `chat <model>` span per call (GenAI conventions), child of the agent's `invoke_agent` span.
+      const response = await withSpan(
+        SPAN.chat(model.model),
+        {
+          attributes: {
+            [ATTR.genAiOperation]: GEN_AI_OPERATION.chat,
+            [ATTR.genAiProvider]: model.provider.name,
+            [ATTR.genAiRequestModel]: model.model,
+            [ATTR.step]: meter.usage.steps + 1,
+          },
+        },
+        async (span) => {
+          const r = await call();
+          span.setAttributes({
+            [ATTR.genAiInputTokens]: r.usage.inputTokens,
+            [ATTR.genAiOutputTokens]: r.usage.outputTokens,
+            [ATTR.costUsd]: costOf(model.price, r.usage),
+          });
+          return r;
+        },
+      );
       const cost = costOf(model.price, response.usage);
       meter.addCall(response.usage, cost);
       await services.emit({
@@ -249,16 +279,34 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
       }
 
       const started = Date.now();
-      const outcome = await executeToolCall(call, tools, {
-        goalId: opts.goalId,
-        subtaskId: opts.subtaskId,
-        agent: agent.name,
-        signal: opts.signal,
-        logger,
-        effects: services.effects,
-        maxOutputChars: loop.toolOutputMaxChars,
-        reason: trimTo(response.text, 1_000),
-      });
+      const outcome = await withSpan(
+        SPAN.executeTool(call.name),
+        {
+          attributes: {
+            [ATTR.genAiOperation]: GEN_AI_OPERATION.executeTool,
+            [ATTR.genAiToolName]: call.name,
+            [ATTR.genAiToolCallId]: call.id,
+            [ATTR.step]: meter.usage.steps,
+          },
+        },
+        async (span) => {
+          const o = await executeToolCall(call, tools, {
+            goalId: opts.goalId,
+            subtaskId: opts.subtaskId,
+            agent: agent.name,
+            signal: opts.signal,
+            logger,
+            effects: services.effects,
+            maxOutputChars: loop.toolOutputMaxChars,
+            reason: trimTo(response.text, 1_000),
+          });
+          span.setAttributes({
+            [ATTR.toolOutcome]: o.outcome,
+            ...(o.kind === undefined ? {} : { [ATTR.toolKind]: o.kind }),
+          });
+          return o;
+        },
+      );
       await services.emit({
         ...ids,
         type: "tool.call",

@@ -1,0 +1,94 @@
+// One goal is one trace: the coordinator and two agent processes export spans over OTLP, linked through the W3C
+// trace context carried in NATS headers, named per the GenAI semantic conventions.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startFaultStack, type FaultStack } from "../fixtures/fault-stack.ts";
+import { startOtlpCollector, type CollectedSpan } from "../fixtures/otlp-collector.ts";
+import { ENTRIES } from "../fixtures/processes.ts";
+import { waitForStoredResult } from "../fixtures/wait-for-goal.ts";
+
+let stack: FaultStack;
+let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
+
+beforeAll(async () => {
+  collector = await startOtlpCollector();
+  stack = await startFaultStack({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_BSP_SCHEDULE_DELAY: "100" });
+  await Promise.all(
+    [
+      stack.startCoordinator(),
+      stack.startService("keywords-1", ENTRIES.keywords),
+      stack.startService("notifier-1", ENTRIES.notifier),
+    ].map((p) => p.ready()),
+  );
+});
+afterAll(async () => {
+  await stack?.stop();
+  await collector?.close();
+});
+
+it("a multi-agent goal yields one trace whose spans nest across processes", async () => {
+  const id = randomUUID();
+  await stack.submitGoal(id, "traced", { to: "dana@example.com" });
+  const result = await waitForStoredResult(stack.bus, id);
+  expect(result.status).toBe("ok");
+
+  const inTrace = () => collector.spans.filter((s) => s.traceId === result.traceId);
+  const named = (name: string) => inTrace().filter((s) => s.name === name);
+  await expect
+    .poll(() => named(`publish ${stack.bus.names.subjects.goalDone(id)}`).length, { timeout: 10_000 })
+    .toBe(1);
+  await expect.poll(() => named("chat notifier").length, { timeout: 10_000 }).toBe(2);
+
+  const spans = inTrace();
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const parentOf = (s: CollectedSpan | undefined) =>
+    s?.parentSpanId === undefined ? undefined : byId.get(s.parentSpanId);
+  const one = (name: string) => {
+    const found = named(name);
+    expect(found, name).toHaveLength(1);
+    return found[0] as CollectedSpan;
+  };
+  const subjects = stack.bus.names.subjects;
+
+  expect(new Set(spans.map((s) => s.service))).toEqual(new Set(["coordinator", "agent-keywords", "agent-notifier"]));
+  const root = one(`process ${subjects.goalSubmit}`);
+  expect(root.parentSpanId).toBeUndefined();
+  expect(root.attributes["sy.goal.id"]).toBe(id);
+  expect(parentOf(one("plan traced"))).toBe(root);
+
+  for (const agent of ["keywords", "notifier"]) {
+    const publish = one(`publish ${subjects.task(agent)}`);
+    expect(publish.service).toBe("coordinator");
+    expect(parentOf(publish)).toBe(root);
+    const process = one(`process ${subjects.task(agent)}`);
+    expect(process.service).toBe(`agent-${agent}`);
+    expect(parentOf(process)).toBe(publish);
+    const invoke = one(`invoke_agent ${agent}`);
+    expect(parentOf(invoke)).toBe(process);
+    expect(invoke.attributes).toMatchObject({
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.agent.name": agent,
+      "sy.status": "ok",
+    });
+  }
+
+  const invokeNotifier = one("invoke_agent notifier");
+  for (const chat of named("chat notifier")) {
+    expect(parentOf(chat)).toBe(invokeNotifier);
+    expect(chat.attributes).toMatchObject({ "gen_ai.operation.name": "chat", "gen_ai.request.model": "notifier" });
+    expect(chat.attributes["gen_ai.usage.input_tokens"]).toBeGreaterThan(0);
+  }
+  const tool = one("execute_tool send_email");
+  expect(parentOf(tool)).toBe(invokeNotifier);
+  expect(tool.attributes).toMatchObject({
+    "gen_ai.tool.name": "send_email",
+    "sy.tool.kind": "write",
+    "sy.tool.outcome": "ok",
+  });
+
+  // The coordinator's handling of each result continues the agent's trace: its parent is the agent's publish span.
+  const resultSpans = named(`process ${subjects.results}`);
+  expect(resultSpans).toHaveLength(2);
+  for (const s of resultSpans) expect(parentOf(s)?.name).toBe(`publish ${subjects.results}`);
+  expect(parentOf(one(`publish ${subjects.goalDone(id)}`))).toBe(root);
+});
