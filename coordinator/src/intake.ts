@@ -54,7 +54,11 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
   }
   // This message's span is the goal's root: every later span of the goal, in any process, hangs under it.
   span.setAttributes({ [ATTR.goalId]: goal.id, [ATTR.tenant]: goal.tenant, [ATTR.user]: goal.user });
-  const trace = { traceId: span.spanContext().traceId, traceparent: traceparentOf(span) };
+  // Without a tracer provider (a library user who never called initTelemetry) spans are no-ops with an all-zero id.
+  const recording = !/^0+$/.test(span.spanContext().traceId);
+  const trace = recording
+    ? { traceId: span.spanContext().traceId, traceparent: traceparentOf(span) }
+    : { traceId: traceIdFrom(ctx.headers["traceparent"]) ?? newTraceId() };
   const traceId = trace.traceId;
   const planName = goal.plan ?? deps.defaultPlan;
   const choice = await withSpan(
