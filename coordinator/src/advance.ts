@@ -128,8 +128,11 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
   if (record.phase.type === "finished" && !record.phase.announced) {
     const result = record.phase.result;
     const subject = bus.names.subjects.goalDone(goalId);
-    await publishTraced(record, subject, { [ATTR.status]: result.status }, (headers) =>
-      publishJson(bus, subject, GoalResult, result, { msgId: `done/${goalId}`, headers }),
+    await publishTraced(
+      record,
+      subject,
+      { [ATTR.status]: result.status, ...(result.failure ? { [ATTR.failureKind]: result.failure.kind } : {}) },
+      (headers) => publishJson(bus, subject, GoalResult, result, { msgId: `done/${goalId}`, headers }),
     );
     await store.update(goalId, markAnnounced);
     logger.info(

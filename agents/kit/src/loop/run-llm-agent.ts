@@ -322,8 +322,10 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
         {
           event: "tool.call",
           tool: call.name,
+          step: meter.usage.steps,
           outcome: outcome.outcome,
           args: trimTo(call.rawArgs, ARGS_PREVIEW),
+          result: trimTo(outcome.content, ARGS_PREVIEW),
           ms: Date.now() - started,
         },
         "tool call",
