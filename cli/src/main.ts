@@ -2,8 +2,10 @@
 import { errorMessage } from "@switchyard/infra";
 import { CliError } from "./client.ts";
 import { AGENTS_USAGE, agentsCommand } from "./commands/agents.ts";
+import { COSTS_USAGE, costsCommand } from "./commands/costs.ts";
 import { DEMO_USAGE, demoCommand } from "./commands/demo.ts";
 import { GOAL_USAGE, goalCommand } from "./commands/goal.ts";
+import { TRACE_USAGE, traceCommand } from "./commands/trace.ts";
 import { UP_USAGE, upCommand } from "./commands/up.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
@@ -11,6 +13,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   demo: { run: demoCommand, usage: DEMO_USAGE },
   goal: { run: goalCommand, usage: GOAL_USAGE },
   agents: { run: agentsCommand, usage: AGENTS_USAGE },
+  trace: { run: traceCommand, usage: TRACE_USAGE },
+  costs: { run: costsCommand, usage: COSTS_USAGE },
 };
 
 const HELP = `switchyard — a multi-agent coordinator on NATS JetStream

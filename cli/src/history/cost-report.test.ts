@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { aggregateCosts } from "./cost-report.ts";
+import { parseDuration } from "./duration.ts";
+import { ev, llmGoalEvents, usage } from "./fixture-events.test-helpers.ts";
+import { renderCostTable } from "./render-costs.ts";
+
+/** A second goal, of bob@acme, with one researcher subtask; and a goal accepted before the window. */
+function moreEvents(): unknown[] {
+  const g = { goalId: "g5", subtaskId: "research", agent: "researcher" } as const;
+  const old = { goalId: "g0", subtaskId: "write", agent: "writer" } as const;
+  return [
+    ev(0, { type: "goal.accepted", goalId: "g5", tenant: "acme", user: "bob", plan: "research" }),
+    ev(10, {
+      ...g,
+      type: "subtask.finished",
+      status: "ok",
+      usage: usage({ inputTokens: 1000, outputTokens: 200, costUsd: 0.02 }),
+    }),
+    // Published twice (a race between replicas records one result): counted once.
+    ev(11, {
+      ...g,
+      type: "subtask.finished",
+      status: "ok",
+      usage: usage({ inputTokens: 1000, outputTokens: 200, costUsd: 0.02 }),
+    }),
+    ev(20, {
+      ...old,
+      type: "subtask.finished",
+      status: "ok",
+      usage: usage({ inputTokens: 7, outputTokens: 3, costUsd: 0.0001 }),
+    }),
+    ev(21, { type: "goal.finished", goalId: "g0", status: "ok", usage: usage({}) }),
+    ev(30, { type: "goal.accepted", goalId: "g6", tenant: "globex", user: "alice", plan: "nope" }),
+    "not an event",
+    { type: "goal.accepted", goalId: "broken" },
+  ];
+}
+
+describe("aggregateCosts", () => {
+  const events = [...llmGoalEvents(), ...moreEvents()];
+
+  it("sums subtask usage per user, attributing goals accepted before the window to (unknown)", () => {
+    const { rows, total } = aggregateCosts(events, "user");
+    expect(rows).toEqual([
+      { key: "bob", goals: 1, subtasks: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0.02 },
+      { key: "alice", goals: 2, subtasks: 2, inputTokens: 530, outputTokens: 130, costUsd: 0.0067 },
+      { key: "(unknown)", goals: 1, subtasks: 1, inputTokens: 7, outputTokens: 3, costUsd: 0.0001 },
+    ]);
+    expect(total).toEqual({
+      key: "total",
+      goals: 4,
+      subtasks: 4,
+      inputTokens: 1537,
+      outputTokens: 333,
+      costUsd: 0.0268,
+    });
+  });
+
+  it("groups by tenant and by agent", () => {
+    expect(aggregateCosts(events, "tenant").rows.map((r) => [r.key, r.goals, r.subtasks, r.costUsd])).toEqual([
+      ["acme", 2, 3, 0.0267],
+      ["(unknown)", 1, 1, 0.0001],
+      ["globex", 1, 0, 0],
+    ]);
+    const byAgent = aggregateCosts(events, "agent");
+    expect(byAgent.rows.map((r) => [r.key, r.goals, r.subtasks, r.inputTokens, r.outputTokens, r.costUsd])).toEqual([
+      ["researcher", 2, 2, 1230, 270, 0.0227],
+      ["writer", 2, 2, 307, 63, 0.0041],
+    ]);
+    expect(byAgent.total.goals).toBe(3); // g1, g5, g0 finished subtasks; g6 ran none
+  });
+
+  it("is empty without events, and renders a table with a total", () => {
+    expect(aggregateCosts([], "user")).toEqual({
+      rows: [],
+      total: { key: "total", goals: 0, subtasks: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    });
+    expect(renderCostTable(aggregateCosts([], "agent"), "agent", "last 24h")).toBe(
+      "no goals or subtasks in the last 24h",
+    );
+    const table = renderCostTable(aggregateCosts(events, "agent"), "agent", "last 24h").split("\n");
+    expect(table).toEqual([
+      "costs by agent, last 24h:",
+      "AGENT       GOALS  SUBTASKS  INPUT TOKENS  OUTPUT TOKENS  COST USD",
+      "researcher      2         2          1230            270   $0.0227",
+      "writer          2         2           307             63   $0.0041",
+      "----------  -----  --------  ------------  -------------  --------",
+      "TOTAL           3         4          1537            333   $0.0268",
+    ]);
+  });
+});
+
+describe("parseDuration", () => {
+  it("reads 30m, 24h, 7d and refuses anything else", () => {
+    expect(parseDuration("30m")).toBe(1_800_000);
+    expect(parseDuration("24h")).toBe(86_400_000);
+    expect(parseDuration("7d")).toBe(604_800_000);
+    expect(parseDuration("1.5h")).toBe(5_400_000);
+    for (const bad of ["", "24", "h", "-1h", "0m", "2y", "1h30m"]) expect(parseDuration(bad)).toBeUndefined();
+  });
+});

@@ -1,0 +1,162 @@
+// Step events of a small LLM goal, for the pure history tests (no bus).
+import { StepEvent, WIRE_VERSION, type Usage } from "@switchyard/contracts";
+
+type Input = StepEvent extends infer E ? (E extends StepEvent ? Omit<E, "v" | "at" | "source"> : never) : never;
+
+const T0 = Date.parse("2026-01-31T12:00:00.000Z");
+
+/** A valid StepEvent `ms` milliseconds after T0 (validated, so a broken fixture fails loudly). */
+export function ev(ms: number, e: Input): StepEvent {
+  return StepEvent.parse({ ...e, v: WIRE_VERSION, at: new Date(T0 + ms).toISOString(), source: "test/1" });
+}
+
+/** A Usage with defaults. */
+export function usage(u: Partial<Usage>): Usage {
+  return { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0, ...u };
+}
+
+const researcher = { goalId: "g1", subtaskId: "research", agent: "researcher" } as const;
+const writer = { goalId: "g1", subtaskId: "write", agent: "writer" } as const;
+
+/** Goal g1 of alice@acme: `research` (researcher) ok after a summary, then `write` (writer) hits its cost limit. */
+export function llmGoalEvents(): unknown[] {
+  return [
+    ev(0, { type: "goal.accepted", goalId: "g1", tenant: "acme", user: "alice", plan: "research-write" }),
+    ev(1, {
+      type: "plan.created",
+      goalId: "g1",
+      plan: {
+        subtasks: [
+          { id: "research", agent: "researcher", input: {}, dependsOn: [] },
+          { id: "write", agent: "writer", input: {}, dependsOn: ["research"] },
+        ],
+      },
+    }),
+    ev(2, { ...researcher, type: "subtask.dispatched", attempt: 1 }),
+    ev(10, { ...researcher, type: "subtask.started", attempt: 1, instance: "researcher-a" }),
+    ev(500, {
+      ...researcher,
+      type: "model.call",
+      step: 1,
+      purpose: "step",
+      model: "anthropic:claude-test",
+      text: "I will search first.\nThen answer.",
+      toolCalls: ["search"],
+      inputTokens: 100,
+      outputTokens: 20,
+      costUsd: 0.001,
+      ms: 480,
+    }),
+    ev(520, {
+      ...researcher,
+      type: "tool.call",
+      step: 1,
+      tool: "search",
+      kind: "read",
+      args: '{"q":"budgets"}',
+      outcome: "ok",
+      result: "3 hits",
+      ms: 15,
+    }),
+    ev(900, {
+      ...researcher,
+      type: "model.call",
+      step: 2,
+      purpose: "summary",
+      model: "anthropic:claude-test",
+      text: "",
+      toolCalls: [],
+      inputTokens: 50,
+      outputTokens: 10,
+      costUsd: 0.0005,
+      ms: 370,
+    }),
+    ev(901, { ...researcher, type: "context.summarized", step: 2, messagesBefore: 6, messagesAfter: 2 }),
+    { ...ev(950, { ...researcher, type: "limit.hit", limit: "limit_steps", usage: usage({}) }), type: "agent.mood" },
+    ev(1200, {
+      ...researcher,
+      type: "model.call",
+      step: 3,
+      purpose: "step",
+      model: "anthropic:claude-test",
+      text: "",
+      toolCalls: ["final_answer"],
+      inputTokens: 80,
+      outputTokens: 40,
+      costUsd: 0.0012,
+      ms: 290,
+    }),
+    ev(1201, {
+      ...researcher,
+      type: "checkpoint",
+      step: 3,
+      assessment: { established: ["a", "b"], assumed: ["c"], unknown: [] },
+      critical: [],
+    }),
+    ev(1210, {
+      ...researcher,
+      type: "subtask.finished",
+      status: "ok",
+      usage: usage({ steps: 3, inputTokens: 230, outputTokens: 70, costUsd: 0.0027, ms: 1200 }),
+    }),
+    ev(1220, { ...writer, type: "subtask.dispatched", attempt: 1 }),
+    ev(1230, { ...writer, type: "subtask.started", attempt: 1, instance: "writer-b" }),
+    ev(1800, {
+      ...writer,
+      type: "model.call",
+      step: 1,
+      purpose: "step",
+      model: "openai:gpt-test",
+      text: "Issuing the refund.",
+      toolCalls: ["refund"],
+      inputTokens: 300,
+      outputTokens: 60,
+      costUsd: 0.004,
+      ms: 560,
+    }),
+    ev(1810, {
+      ...writer,
+      type: "tool.call",
+      step: 1,
+      tool: "refund",
+      kind: "write",
+      args: '{"order":42}',
+      outcome: "proposed",
+      result: "proposal p1",
+      ms: 4,
+    }),
+    ev(1811, {
+      ...writer,
+      type: "proposal.created",
+      proposal: {
+        id: "p1",
+        ...writer,
+        tool: "refund",
+        args: { order: 42 },
+        argsHash: "h",
+        reason: "customer asked",
+        kind: "write",
+        status: "pending",
+      },
+    }),
+    ev(1820, {
+      ...writer,
+      type: "limit.hit",
+      limit: "limit_cost",
+      usage: usage({ steps: 1, inputTokens: 300, outputTokens: 60, costUsd: 0.004, ms: 590 }),
+    }),
+    ev(1830, {
+      ...writer,
+      type: "subtask.finished",
+      status: "limit_cost",
+      usage: usage({ steps: 1, inputTokens: 300, outputTokens: 60, costUsd: 0.004, ms: 600 }),
+    }),
+    { v: 1, at: new Date(T0 + 1840).toISOString(), source: "future/1", goalId: "g1", type: "goal.audited" },
+    ev(1850, {
+      type: "goal.finished",
+      goalId: "g1",
+      status: "limit_cost",
+      usage: usage({ steps: 4, inputTokens: 530, outputTokens: 130, costUsd: 0.0067, ms: 1850 }),
+    }),
+  ];
+}
