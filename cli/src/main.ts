@@ -2,6 +2,7 @@
 import { errorMessage } from "@switchyard/infra";
 import { CliError } from "./client.ts";
 import { AGENTS_USAGE, agentsCommand } from "./commands/agents.ts";
+import { CANCEL_USAGE, cancelCommand } from "./commands/cancel.ts";
 import { COSTS_USAGE, costsCommand } from "./commands/costs.ts";
 import { DEMO_USAGE, demoCommand } from "./commands/demo.ts";
 import { GOAL_USAGE, goalCommand } from "./commands/goal.ts";
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   demo: { run: demoCommand, usage: DEMO_USAGE },
   goal: { run: goalCommand, usage: GOAL_USAGE },
   agents: { run: agentsCommand, usage: AGENTS_USAGE },
+  cancel: { run: cancelCommand, usage: CANCEL_USAGE },
   trace: { run: traceCommand, usage: TRACE_USAGE },
   costs: { run: costsCommand, usage: COSTS_USAGE },
 };

@@ -20,6 +20,7 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
     prefix,
     subjects: {
       goalSubmit: `${prefix}.goals.submit`,
+      goalRequest: `${prefix}.goals.request`,
       goalsAll: `${prefix}.goals.>`,
       task: (agent: string) => `${prefix}.tasks.${agent}`,
       tasksAll: `${prefix}.tasks.>`,
@@ -52,6 +53,7 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
     keys: {
       goal: (goalId: string) => `goal.${goalId}`,
       idempotency: (keyHash: string) => `idem.${keyHash}`,
+      cancel: (goalId: string) => `cancel.${goalId}`,
       subtaskResult: (goalId: string, subtaskId: string) => `${goalId}/${subtaskId}`,
     },
     headers: {

@@ -1,6 +1,7 @@
 import { AgentCard } from "./agent-card.ts";
 import { ActionProposal } from "./action-proposal.ts";
 import { Budget, Usage } from "./budget.ts";
+import { CancelRequest, GoalReply } from "./control.ts";
 import { Goal } from "./goal.ts";
 import { GoalRecord } from "./goal-record.ts";
 import { GoalResult } from "./goal-result.ts";
@@ -25,4 +26,6 @@ export const WIRE_SCHEMAS = {
   AgentCard,
   ActionProposal,
   StepEvent,
+  CancelRequest,
+  GoalReply,
 } as const;

@@ -17,7 +17,9 @@ import {
   type Bus,
   type Logger,
 } from "@switchyard/infra";
+import { listenForCancellations } from "./cancellation.ts";
 import type { CoordinatorDeps } from "./deps.ts";
+import { serveGoalRequests } from "./goal-requests.ts";
 import { createGoalStore } from "./goal-store.ts";
 import { handleGoal, rejectGoal } from "./intake.ts";
 import { handleResult, rejectResult } from "./results.ts";
@@ -135,8 +137,13 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     onInvalid: (bad) => rejectResult(bad, deps),
   });
 
+  const cancellations = listenForCancellations(deps);
+  const requests = serveGoalRequests(deps);
+
   return {
     async stop() {
+      cancellations.stop();
+      await requests.stop();
       await Promise.all([goals.stop(), results.stop()]);
     },
   };

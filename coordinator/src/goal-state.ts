@@ -30,8 +30,13 @@ export function acceptedRecord(goal: Goal, plan: Plan, trace: GoalTrace, now: Da
   };
 }
 
-/** A valid goal that was refused before planning (unknown template, …): finished at once. */
-export function refusedRecord(goal: Goal, failure: GoalFailure, trace: GoalTrace, now: Date): GoalRecord {
+/** A valid goal that was refused before planning (unknown template: failed; cancelled before it started): finished at once. */
+export function refusedRecord(
+  goal: Goal,
+  outcome: { status: "failed"; failure: GoalFailure } | { status: "cancelled" },
+  trace: GoalTrace,
+  now: Date,
+): GoalRecord {
   const record: GoalRecord = {
     v: WIRE_VERSION,
     goal,
@@ -40,10 +45,19 @@ export function refusedRecord(goal: Goal, failure: GoalFailure, trace: GoalTrace
     subtasks: {},
     phase: { type: "running" },
   };
+  const failure = outcome.status === "failed" ? outcome.failure : undefined;
   return {
     ...record,
-    phase: { type: "finished", result: goalResult(record, "failed", failure, now), announced: false },
+    phase: { type: "finished", result: goalResult(record, outcome.status, failure, now), announced: false },
   };
+}
+
+/** Ends a running goal `cancelled`: pending subtasks are skipped; results still in flight are ignored when they come. */
+export function cancelRecord(record: GoalRecord, reason: string, now: Date): GoalRecord | undefined {
+  if (record.phase.type !== "running") return undefined;
+  const subtasks = { ...record.subtasks };
+  for (const [id, s] of Object.entries(subtasks)) if (s.type === "pending") subtasks[id] = { type: "skipped", reason };
+  return finish({ ...record, subtasks }, "cancelled", undefined, now);
 }
 
 /** Claims subtasks for dispatch (pending → dispatched, not yet published). */

@@ -1,4 +1,4 @@
-import { GoalRecord, IdempotencyRecord, WIRE_VERSION } from "@switchyard/contracts";
+import { CancelRequest, GoalRecord, IdempotencyRecord, WIRE_VERSION, type GoalResult } from "@switchyard/contracts";
 import { createJson, getJson, sha256Hex, updateJson, type Buckets, type Bus, type Versioned } from "@switchyard/infra";
 
 /** Goal records and idempotency claims in KV `<prefix>_goals`; every write is compare-and-set. */
@@ -13,6 +13,12 @@ export type GoalStore = {
    * call (or an earlier delivery of the same goal) claimed it, another id when the goal is a duplicate.
    */
   claimIdempotencyKey(idempotencyKey: string, goalId: string): Promise<string>;
+  /** Records a cancellation request (the first one wins); replicas and agents that missed the message see it here. */
+  requestCancel(request: CancelRequest): Promise<void>;
+  /** Resolves with the goal's result once its record is finished, or `undefined` after `timeoutMs`. */
+  waitForResult(goalId: string, timeoutMs: number): Promise<GoalResult | undefined>;
+  /** The cancellation request of a goal, if any. */
+  cancelRequest(goalId: string): Promise<CancelRequest | undefined>;
 };
 
 /** A store on the bus's goals bucket. */
@@ -30,6 +36,28 @@ export function createGoalStore(bus: Bus, buckets: Buckets): GoalStore {
         return next === undefined ? { keep: true } : { write: next };
       });
       return after.value;
+    },
+    async waitForResult(goalId, timeoutMs) {
+      // A watch delivers the current value first, so a result that is already there is seen at once.
+      const watcher = await kv.watch({ key: keys.goal(goalId) });
+      const timer = setTimeout(() => watcher.stop(), timeoutMs);
+      try {
+        for await (const entry of watcher) {
+          if (entry.operation !== "PUT") continue;
+          const record = GoalRecord.safeParse(entry.json());
+          if (record.success && record.data.phase.type === "finished") return record.data.phase.result;
+        }
+        return undefined;
+      } finally {
+        clearTimeout(timer);
+        watcher.stop();
+      }
+    },
+    async requestCancel(request) {
+      await createJson(kv, keys.cancel(request.goalId), CancelRequest, request);
+    },
+    async cancelRequest(goalId) {
+      return (await getJson(kv, keys.cancel(goalId), CancelRequest))?.value;
     },
     async claimIdempotencyKey(idempotencyKey, goalId) {
       // Hashed: a caller's key may hold characters a KV key may not.

@@ -67,8 +67,12 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     async () => choosePlan(goal, deps),
   );
   const now = new Date();
-  const record =
-    "plan" in choice ? acceptedRecord(goal, choice.plan, trace, now) : refusedRecord(goal, choice.failure, trace, now);
+  const cancelled = (await store.cancelRequest(goal.id)) !== undefined;
+  const record = cancelled
+    ? refusedRecord(goal, { status: "cancelled" }, trace, now)
+    : "plan" in choice
+      ? acceptedRecord(goal, choice.plan, trace, now)
+      : refusedRecord(goal, { status: "failed", failure: choice.failure }, trace, now);
   if (await store.create(record)) {
     log.info({ event: "goal.accepted", traceId, plan: goal.plan ?? deps.defaultPlan }, "goal accepted");
     await events.emitSafely({

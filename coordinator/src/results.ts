@@ -2,7 +2,7 @@ import { GoalId, SubtaskId, type SubtaskResult, WIRE_VERSION } from "@switchyard
 import type { InvalidDelivery } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
-import { applyResult } from "./goal-state.ts";
+import { applyResult, cancelRecord } from "./goal-state.ts";
 
 /** Records a subtask's result on its goal (once, whatever the redeliveries) and moves the goal forward. */
 export async function handleResult(result: SubtaskResult, deps: CoordinatorDeps): Promise<void> {
@@ -19,7 +19,13 @@ export async function handleResult(result: SubtaskResult, deps: CoordinatorDeps)
     });
     return;
   }
-  await deps.store.update(result.goalId, (r) => applyResult(r, result, new Date()));
+  // A cancellation this replica missed on the bus is still in KV: honour it before going on.
+  const cancel = await deps.store.cancelRequest(result.goalId);
+  await deps.store.update(result.goalId, (r) =>
+    cancel === undefined
+      ? applyResult(r, result, new Date())
+      : (cancelRecord(r, cancel.reason, new Date()) ?? applyResult(r, result, new Date())),
+  );
   log.info({ event: "result.recorded", status: result.status }, "subtask result recorded");
   await advanceGoal(result.goalId, deps);
 }

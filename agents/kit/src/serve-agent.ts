@@ -159,6 +159,8 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       await publishResult(recorded);
       return;
     }
+    // A goal cancelled while this subtask waited in the queue is not started at all.
+    const cancelRequested = (await buckets.goals.get(names.keys.cancel(envelope.goalId)))?.operation === "PUT";
     await events.emitSafely({ ...ids, type: "subtask.started", attempt: envelope.attempt, instance: config.instance });
     log.info({ event: "subtask.started", delivery: ctx.deliveryCount }, "subtask started");
     const cancel = new AbortController();
@@ -166,8 +168,9 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     running.set(envelope.goalId, runs.add(cancel));
     let result: SubtaskResult;
     try {
-      result =
-        envelope.agent === agent.name
+      result = cancelRequested
+        ? cancelledResult(envelope)
+        : envelope.agent === agent.name
           ? await withSpan(
               SPAN.invokeAgent(agent.name),
               {
@@ -221,6 +224,14 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       { event: "subtask.finished", status: onRecord.status, ms: onRecord.usage.ms, failure: onRecord.failure },
       "subtask finished",
     );
+  }
+
+  function cancelledResult(envelope: SubtaskEnvelope): SubtaskResult {
+    const now = new Date().toISOString();
+    return {
+      ...failedResult(envelope.goalId, envelope.subtaskId, envelope.attempt, "cancelled", "", now),
+      failure: undefined,
+    };
   }
 
   function misrouted(envelope: SubtaskEnvelope): SubtaskResult {

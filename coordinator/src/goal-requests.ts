@@ -1,0 +1,70 @@
+import { Goal, GoalReply, type GoalResult } from "@switchyard/contracts";
+import { decodeJson, errorMessage, publishJson } from "@switchyard/infra";
+import type { Msg } from "@nats-io/transport-node";
+import type { CoordinatorDeps } from "./deps.ts";
+
+/** Extra time a blocking request waits beyond the goal's own deadline, for the last result to travel. */
+const REPLY_MARGIN_MS = 5_000;
+
+/**
+ * The third way to get a result (besides the done event and the KV record): a backend sends a Goal as a request on
+ * `<prefix>.goals.request` and gets a GoalReply when the goal ends. The goal goes through the same durable intake as
+ * any other (so a coordinator crash loses nothing; the requester can still read the KV record), and a resubmission
+ * with the same idempotency key waits for the goal that key belongs to. One replica answers (queue group).
+ */
+export function serveGoalRequests(deps: CoordinatorDeps): { stop(): Promise<void> } {
+  const { bus, logger } = deps;
+  const pending = new Set<Promise<void>>();
+
+  const answer = async (msg: Msg): Promise<void> => {
+    const reply = (r: GoalReply) => msg.respond(JSON.stringify(GoalReply.parse(r)));
+    const decoded = decodeJson(Goal, msg.data, "goal");
+    if (!decoded.ok) {
+      reply({ ok: false, error: { code: "SY_ERR_GOAL_INVALID", message: decoded.reason } });
+      return;
+    }
+    const goal = decoded.value;
+    const owner = await deps.store.claimIdempotencyKey(goal.idempotencyKey ?? goal.id, goal.id);
+    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, {
+      msgId: goal.idempotencyKey ?? goal.id,
+      headers: {
+        traceparent: msg.headers?.get("traceparent") || undefined,
+        "sy-tenant": goal.tenant,
+        "sy-user": goal.user,
+      },
+    });
+    const deadline = goal.deadline === undefined ? Number.POSITIVE_INFINITY : Date.parse(goal.deadline) - Date.now();
+    const timeoutMs = Math.min(goal.budget.maxMs ?? deps.defaultGoalMs, deadline) + REPLY_MARGIN_MS;
+    const result: GoalResult | undefined = await deps.store.waitForResult(owner, timeoutMs);
+    if (result === undefined) {
+      reply({
+        ok: false,
+        error: {
+          code: "SY_ERR_GOAL_TIMEOUT",
+          message: `goal ${owner} has no result after ${timeoutMs} ms; it goes on, read KV goal.${owner}`,
+        },
+      });
+      return;
+    }
+    reply({ ok: true, data: result });
+  };
+
+  const sub = bus.nc.subscribe(bus.names.subjects.goalRequest, {
+    queue: "coordinator",
+    callback: (_err, msg) => {
+      const task = answer(msg).catch((err: unknown) => {
+        logger.error({ event: "goal.request_failed", err: errorMessage(err) }, "could not answer a goal request");
+        msg.respond(JSON.stringify({ ok: false, error: { code: "SY_ERR_INTERNAL", message: errorMessage(err) } }));
+      });
+      pending.add(task);
+      void task.finally(() => pending.delete(task));
+    },
+  });
+  return {
+    async stop() {
+      // Stop taking requests; answers in progress end with the connection's drain (the goals themselves go on).
+      sub.unsubscribe();
+      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 1_000).unref())]);
+    },
+  };
+}

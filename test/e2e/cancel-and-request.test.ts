@@ -1,0 +1,124 @@
+// Cancellation from the CLI and the bus, and the blocking request-reply way to run a goal.
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { serveAgent, type ServedAgent } from "@switchyard/agent-kit";
+import { Goal, GoalReply, WIRE_VERSION } from "@switchyard/contracts";
+import { createCoordinator, loadTemplateCatalog, type Coordinator } from "@switchyard/coordinator";
+import { createLogger, publishJson, type Buckets, type Bus } from "@switchyard/infra";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sleepyAgent } from "../fixtures/agents/sleepy.ts";
+import { collectEvents, type EventLog } from "../fixtures/events.ts";
+import { connectTestBus, startTestNats, testEnv, type NatsServerHandle } from "../fixtures/nats.ts";
+import { ENTRIES, ROOT } from "../fixtures/processes.ts";
+
+const run = promisify(execFile);
+const TSX = import.meta.resolve("tsx");
+const logger = createLogger({ service: "test", level: "silent" });
+const PREFIX = `t${randomUUID().slice(0, 8)}`;
+let server: NatsServerHandle;
+let bus: Bus;
+let buckets: Buckets;
+let log: EventLog;
+let coordinator: Coordinator;
+let agent: ServedAgent;
+
+beforeAll(async () => {
+  server = await startTestNats();
+  ({ bus, buckets } = await connectTestBus(server, PREFIX));
+  log = collectEvents(bus.nc, bus.names);
+  const templates = loadTemplateCatalog(join(ROOT, "test/fixtures/templates.json"));
+  coordinator = await createCoordinator({ bus, buckets, logger, templates, defaultPlan: "slow" });
+  agent = await serveAgent({ agent: sleepyAgent, bus, buckets, logger });
+});
+
+afterAll(async () => {
+  log.stop();
+  await agent?.stop();
+  await coordinator?.stop();
+  await bus?.close();
+  await server?.stop();
+});
+
+const slowGoal = (id: string, sleepMs: number) =>
+  Goal.parse({
+    v: WIRE_VERSION,
+    id,
+    tenant: "acme",
+    user: "ana",
+    text: `goal ${id}`,
+    plan: "slow",
+    input: { sleepMs },
+  });
+
+describe("cancellation", () => {
+  it("`switchyard cancel` ends a running goal: the running subtask is aborted, the next never starts", async () => {
+    const id = randomUUID();
+    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, slowGoal(id, 30_000), { msgId: id });
+    await log.waitForEvent((e) => e.type === "subtask.started" && e.goalId === id);
+
+    const env = { ...process.env, ...testEnv(server, PREFIX) };
+    const { stdout } = await run(
+      process.execPath,
+      ["--import", TSX, ENTRIES.cli, "cancel", id, "--reason", "customer withdrew"],
+      {
+        cwd: ROOT,
+        env,
+        timeout: 30_000,
+      },
+    );
+    expect(stdout.trim()).toBe(`goal ${id}: cancelled`);
+    const result = await log.waitForResult(id);
+    expect(result.status).toBe("cancelled");
+    // The agent aborted its run well before its 30 s sleep, and the dependent subtask was never dispatched.
+    const finished = await log.waitForEvent((e) => e.type === "subtask.finished" && e.goalId === id, 10_000);
+    expect(finished).toMatchObject({ status: "cancelled" });
+    expect(log.events.some((e) => e.type === "subtask.dispatched" && e.goalId === id && e.subtaskId === "second")).toBe(
+      false,
+    );
+
+    const again = await run(process.execPath, ["--import", TSX, ENTRIES.cli, "cancel", id], {
+      cwd: ROOT,
+      env,
+      timeout: 30_000,
+    });
+    expect(again.stdout).toMatch(/had already ended cancelled/);
+  });
+
+  it("a cancel that arrives before the goal is honoured when the goal arrives", async () => {
+    const id = randomUUID();
+    bus.nc.publish(bus.names.subjects.cancel(id), JSON.stringify({ reason: "changed my mind" }));
+    await expect.poll(async () => (await buckets.goals.get(bus.names.keys.cancel(id)))?.operation).toBe("PUT");
+    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, slowGoal(id, 0), { msgId: id });
+    const result = await log.waitForResult(id);
+    expect(result).toMatchObject({ status: "cancelled", subtasks: [] });
+    expect(log.events.some((e) => e.type === "subtask.dispatched" && e.goalId === id)).toBe(false);
+  });
+});
+
+describe("request-reply", () => {
+  it("blocks until the goal's result and replies with it", async () => {
+    const id = randomUUID();
+    const msg = await bus.nc.request(bus.names.subjects.goalRequest, JSON.stringify(slowGoal(id, 10)), {
+      timeout: 30_000,
+    });
+    const reply = GoalReply.parse(msg.json());
+    expect(reply.ok && reply.data).toMatchObject({ goalId: id, status: "ok", output: { echo: `goal ${id}` } });
+  });
+
+  it("answers an invalid goal with an error that names the field", async () => {
+    const msg = await bus.nc.request(
+      bus.names.subjects.goalRequest,
+      JSON.stringify({ v: 1, id: "x", tenant: "a", user: "b" }),
+      {
+        timeout: 10_000,
+      },
+    );
+    const reply = GoalReply.parse(msg.json());
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: "SY_ERR_GOAL_INVALID", message: expect.stringMatching(/text: /) },
+    });
+  });
+});
