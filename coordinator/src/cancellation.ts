@@ -27,11 +27,11 @@ export function listenForCancellations(deps: CoordinatorDeps): { stop(): void } 
   const sub = bus.nc.subscribe(bus.names.subjects.cancel("*"), {
     callback: (_err, msg) => {
       const goalId = msg.subject.slice(bus.names.subjects.cancel("").length);
-      let body: unknown = {};
+      let body: unknown;
       try {
         body = msg.data.length === 0 ? {} : msg.json();
       } catch {
-        body = {};
+        body = {}; // a body that is not JSON is not needed: the subject names the goal
       }
       const parsed = CancelRequest.safeParse({
         v: WIRE_VERSION,
