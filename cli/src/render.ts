@@ -24,7 +24,23 @@ export function renderGoalResult(result: GoalResult): string {
       `failure: ${result.failure.kind}${result.failure.subtaskId ? ` in ${result.failure.subtaskId}` : ""}: ${result.failure.message}`,
     );
   }
+  for (const s of result.subtasks) {
+    for (const p of s.proposals ?? []) {
+      lines.push(
+        `waiting for approval: ${p.id} — ${p.kind} ${p.tool} ${JSON.stringify(p.args)} (from ${s.subtaskId}: ${p.reason || "no reason given"})`,
+      );
+    }
+    if (s.status === "needs_input" && s.assessment !== undefined) {
+      lines.push(`waiting for input on ${s.subtaskId}: ${s.assessment.unknown.join("; ")}`);
+    }
+  }
   if (result.output !== undefined) lines.push("output:", JSON.stringify(result.output, null, 2));
+  else if (result.status === "needs_approval" || result.status === "needs_input") {
+    const done = Object.fromEntries(
+      result.subtasks.filter((s) => s.status === "ok").map((s) => [s.subtaskId, s.output]),
+    );
+    lines.push("results so far:", JSON.stringify(done, null, 2));
+  }
   lines.push(`trace: ${result.traceId}`);
   return lines.join("\n");
 }
