@@ -1,4 +1,4 @@
-import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import type { z } from "zod";
 import type { Bus } from "./connect.ts";
 import { errorMessage } from "./errors.ts";
@@ -53,6 +53,8 @@ export type RunningConsumer = {
 const NAK_BASE_MS = 500;
 const NAK_MAX_MS = 30_000;
 const DEFAULT_STOP_GRACE_MS = 10_000;
+/** How long one pull waits for messages; a new pull follows at once, so this only bounds idle requests. */
+const FETCH_EXPIRES_MS = 5_000;
 
 function headerRecord(msg: JsMsg): Record<string, string> {
   const out: Record<string, string> = {};
@@ -131,13 +133,20 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
     }
   }
 
+  // Pull only as many messages as there are free slots: a message fetched ahead of a free slot would wait without
+  // heartbeats and be redelivered (and run twice) after ack_wait, and would starve the other replicas.
   async function loop(): Promise<void> {
+    let consumer: Consumer | undefined;
     for (let failures = 0; !stopped;) {
       try {
-        const consumer = await bus.js.consumers.get(opts.stream, opts.durable);
-        messages = await consumer.consume({ max_messages: maxInFlight });
+        consumer ??= await bus.js.consumers.get(opts.stream, opts.durable);
+        while (!stopped && inFlight.size >= maxInFlight) await Promise.race(inFlight);
         if (stopped) break;
-        failures = 0;
+        messages = await consumer.fetch({ max_messages: maxInFlight - inFlight.size, expires: FETCH_EXPIRES_MS });
+        if (stopped) {
+          await messages.close();
+          break;
+        }
         for await (const msg of messages) {
           const task = process(msg).catch((err: unknown) => {
             logger.error(
@@ -147,14 +156,16 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
           });
           inFlight.add(task);
           void task.finally(() => inFlight.delete(task));
-          while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
         }
+        failures = 0;
+        continue;
       } catch (err) {
         if (stopped) break;
         failures++;
+        consumer = undefined;
         logger.error(
           { event: "consumer.error", durable: opts.durable, err: errorMessage(err) },
-          "consumer failed; restarting",
+          "consumer failed; retrying",
         );
       }
       if (!stopped) await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(failures, 5))));
