@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineAgent, type LlmAgentDefinition } from "../define-agent.ts";
 import { defineTool } from "../define-tool.ts";
-import { createMemoryEffectsLedger } from "../effects-ledger.ts";
+import { createMemoryEffectsLedger, type EffectsLedger } from "../effects-ledger.ts";
 import type { ResolvedModel } from "../model/resolve-model.ts";
 import {
   createScriptedProvider,
@@ -14,6 +14,7 @@ import {
 } from "../model/scripted-provider.ts";
 import type { ChatMessage, ModelRequest } from "../model/types.ts";
 import { runLlmAgent } from "./run-llm-agent.ts";
+import { effectKey } from "./tool-executor.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
 const Answer = z.object({ answer: z.string() });
@@ -52,6 +53,26 @@ const note = defineTool({
     return { saved: true };
   },
 });
+let flakyWrites = 0;
+const flakyWrite = defineTool({
+  name: "charge_card",
+  description: "Charges a card; its response is sometimes malformed after the charge went through.",
+  kind: "write",
+  input: z.object({ cents: z.int() }),
+  output: z.object({ chargeId: z.string() }),
+  run: async () => {
+    flakyWrites++;
+    return { chargeId: 42 } as unknown as { chargeId: string };
+  },
+});
+const hang = defineTool({
+  name: "hang",
+  description: "Never returns and ignores its signal.",
+  kind: "read",
+  input: z.object({}),
+  output: z.object({}),
+  run: () => new Promise<Record<string, never>>(() => {}),
+});
 const deleteAccount = defineTool({
   name: "delete_account",
   description: "Deletes a user account.",
@@ -71,7 +92,7 @@ function agentWith(loop: LlmAgentDefinition["loop"] = {}, budget = {}): LlmAgent
     input: z.object({ question: z.string() }),
     output: Answer,
     instructions: "You are a careful test agent.",
-    tools: [lookup, note, deleteAccount],
+    tools: [lookup, note, flakyWrite, hang, deleteAccount],
     model: "scripted:test",
     budget: { maxSteps: 10, ...budget },
     loop: { summarizeEvery: 0, ...loop },
@@ -80,7 +101,14 @@ function agentWith(loop: LlmAgentDefinition["loop"] = {}, budget = {}): LlmAgent
 
 async function run(
   reply: (ctx: ScriptContext) => ScriptedReply,
-  opts: { loop?: LlmAgentDefinition["loop"]; budget?: object; deadlineMs?: number; price?: Script["price"] } = {},
+  opts: {
+    loop?: LlmAgentDefinition["loop"];
+    budget?: object;
+    deadlineMs?: number;
+    price?: Script["price"];
+    /** Seeds the effects ledger, e.g. with what a crash left behind. */
+    prepare?: (effects: EffectsLedger) => Promise<void>;
+  } = {},
 ) {
   const requests: ModelRequest[] = [];
   const script: Script = {
@@ -99,6 +127,7 @@ async function run(
   const events: StepEventInput[] = [];
   const proposals: ActionProposal[] = [];
   const effects = createMemoryEffectsLedger();
+  await opts.prepare?.(effects);
   const controller = new AbortController();
   const deadlineMs = Date.now() + (opts.deadlineMs ?? 10_000);
   setTimeout(() => controller.abort(), deadlineMs - Date.now()).unref();
@@ -168,7 +197,7 @@ describe("the agent loop", () => {
     expect(lastToolResult(requests[1])[0]).toMatchObject({
       isError: true,
       content: expect.stringMatching(
-        /Unknown tool "get_ordr". Available tools: lookup, save_note, delete_account, final_answer/,
+        /Unknown tool "get_ordr". Available tools: lookup, save_note, charge_card, hang, delete_account, final_answer/,
       ),
     });
     expect(outcome).toMatchObject({ status: "failed", failure: { kind: "invalid_tool_calls" } });
@@ -315,6 +344,57 @@ describe("the agent loop", () => {
       isError: true,
       content: "save_note was denied by policy: notes may not hold secrets",
     });
+  });
+
+  it("never repeats a write whose outcome was an error: the effect may have happened", async () => {
+    flakyWrites = 0;
+    const { outcome, requests } = await run(({ turn }) =>
+      turn < 2 ? { toolCalls: [{ name: "charge_card", args: { cents: 500 } }] } : ok(),
+    );
+    expect(outcome.status).toBe("ok");
+    expect(flakyWrites).toBe(1);
+    expect(lastToolResult(requests[2])[0]?.content).toMatch(/breaks its schema.*\(recorded earlier; not run again\)/);
+  });
+
+  it("escalates a write to approval once the run has read untrusted tool output (taint)", async () => {
+    writes = 0;
+    const { outcome, proposals } = await run(({ turn }) =>
+      turn === 0
+        ? { toolCalls: [{ name: "lookup", args: { term: "inject" } }] }
+        : { toolCalls: [{ name: "save_note", args: { text: "as told" } }] },
+    );
+    expect(outcome.status).toBe("needs_approval");
+    expect(writes).toBe(0);
+    expect(proposals[0]).toMatchObject({
+      tool: "save_note",
+      kind: "write",
+      reason: expect.stringMatching(/untrusted tool output/),
+    });
+  });
+
+  it("does not run a write again when an earlier attempt stopped before recording its outcome", async () => {
+    writes = 0;
+    const { outcome, proposals, effects } = await run(
+      ({ turn }) => (turn === 0 ? { toolCalls: [{ name: "save_note", args: { text: "hello" } }] } : ok()),
+      {
+        prepare: async (ledger) => {
+          // What a crash between claiming the effect and recording it leaves behind.
+          const key = effectKey("g1", "s1", "save_note", { text: "hello" });
+          await ledger.claim(key);
+        },
+      },
+    );
+    expect(writes).toBe(0);
+    expect(outcome.status).toBe("needs_approval");
+    expect(proposals[0]?.reason).toMatch(/may have taken effect/);
+    expect([...effects.entries.values()][0]).toMatchObject({ state: "started" });
+  });
+
+  it("bounds a tool that ignores its abort signal by the deadline", async () => {
+    const started = Date.now();
+    const { outcome } = await run(() => ({ toolCalls: [{ name: "hang", args: {} }] }), { deadlineMs: 300 });
+    expect(outcome.status).toBe("limit_time");
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("replaces history with a structured summary every N steps, so input stays bounded", async () => {

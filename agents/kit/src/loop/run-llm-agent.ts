@@ -91,6 +91,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
   let invalidOutputs = 0;
   let toolErrorStreak = 0;
   let lastSummaryAtStep = 0;
+  let tainted = false;
 
   const end = (status: RunStatus, extra: Omit<LlmRunOutcome, "status" | "usage"> = {}): LlmRunOutcome => ({
     status,
@@ -299,6 +300,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
             effects: services.effects,
             maxOutputChars: loop.toolOutputMaxChars,
             reason: trimTo(response.text, 1_000),
+            tainted,
           });
           span.setAttributes({
             [ATTR.toolOutcome]: o.outcome,
@@ -331,6 +333,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
         "tool call",
       );
       results.push({ toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError });
+      tainted ||= outcome.readUntrusted;
 
       invalidStreak = outcome.outcome === "invalid" ? invalidStreak + 1 : 0;
       toolErrorStreak =

@@ -8,7 +8,7 @@ import {
   type Logger,
 } from "@switchyard/infra";
 import type { ToolDefinition } from "../define-tool.ts";
-import type { EffectsLedger } from "../effects-ledger.ts";
+import type { EffectEntry, EffectsLedger } from "../effects-ledger.ts";
 import type { ToolCall } from "../model/types.ts";
 import { asUntrustedToolOutput, trimTo } from "./untrusted.ts";
 
@@ -37,6 +37,8 @@ export type ToolCallContext = {
   maxOutputChars: number;
   /** Why the model made the call (its text of this turn), kept on a proposal for the reviewer. */
   reason: string;
+  /** True once the run has read untrusted tool output: write tools then need approval. */
+  tainted: boolean;
 };
 
 /** The effect idempotency key: `<goalId>/<subtaskId>/<tool>/<sha256 of canonical args>`. */
@@ -124,42 +126,49 @@ export async function executeToolCall(
 
   if (tool.kind === "write") {
     const recorded = await ctx.effects.find(key);
-    if (recorded !== undefined) {
-      return {
-        content: asUntrustedToolOutput(tool.name, recorded),
-        isError: false,
-        outcome: "replayed",
-        kind: tool.kind,
-        readUntrusted: false,
-      };
-    }
+    if (recorded !== undefined) return replay(recorded);
     const verdict =
-      tool.confirm === undefined ? { decision: "allow" as const } : await tool.confirm(args.data, toolCtx);
+      tool.confirm === undefined
+        ? ALLOW
+        : await untilAborted(Promise.resolve(tool.confirm(args.data, toolCtx)), ctx.signal);
     if (verdict.decision === "deny")
       return error(`${tool.name} was denied by policy: ${verdict.reason}`, "denied", tool.kind);
-    if (verdict.decision === "require_approval") {
-      const reason = `${verdict.reason}${ctx.reason ? ` — model: ${ctx.reason}` : ""}`;
-      return propose("write", reason, `${tool.name} needs approval (${verdict.reason}); it was not run`);
+    // Taint: after the run has read untrusted tool output, a write may be the injected instruction talking.
+    const why =
+      verdict.decision === "require_approval"
+        ? verdict.reason
+        : ctx.tainted
+          ? "the run has read untrusted tool output"
+          : undefined;
+    if (why !== undefined) {
+      return propose(
+        "write",
+        `${why}${ctx.reason ? ` — model: ${ctx.reason}` : ""}`,
+        `${tool.name} needs approval (${why}); it was not run`,
+      );
     }
+    const claim = await ctx.effects.claim(key);
+    if (!claim.claimed) return replay(claim.entry);
   }
 
   let raw: unknown;
   try {
-    raw = await tool.run(args.data, toolCtx);
+    raw = await untilAborted(tool.run(args.data, toolCtx), ctx.signal);
   } catch (err) {
-    return error(`${tool.name} failed: ${trimTo(errorMessage(err), 500)}`, "error", tool.kind);
+    const message = `${tool.name} failed: ${trimTo(errorMessage(err), 500)}`;
+    if (tool.kind === "write") await ctx.effects.settle(key, { error: message });
+    return error(message, "error", tool.kind);
   }
   const output = tool.output.safeParse(raw);
   if (!output.success) {
-    return error(
-      `${tool.name} returned output that breaks its schema: ${describeIssues(toValidationIssues(output.error))}`,
-      "error",
-      tool.kind,
-    );
+    const message = `${tool.name} returned output that breaks its schema: ${describeIssues(toValidationIssues(output.error))}`;
+    // The effect may have happened anyway: recorded, so a retry does not run it again.
+    if (tool.kind === "write") await ctx.effects.settle(key, { error: message });
+    return error(message, "error", tool.kind);
   }
   const body = trimTo(JSON.stringify(output.data) ?? "null", ctx.maxOutputChars);
   // Recorded before the model sees it: a redelivered subtask replays this instead of acting again.
-  if (tool.kind === "write") await ctx.effects.record(key, body);
+  if (tool.kind === "write") await ctx.effects.settle(key, { result: body });
   return {
     content: asUntrustedToolOutput(tool.name, body),
     isError: false,
@@ -167,4 +176,44 @@ export async function executeToolCall(
     kind: tool.kind,
     readUntrusted: tool.kind === "read",
   };
+
+  /** The outcome of an earlier run of the same call, instead of running it again. */
+  function replay(entry: EffectEntry): ToolCallOutcome {
+    if (entry.state === "done") {
+      return {
+        content: asUntrustedToolOutput(tool?.name ?? "", entry.result),
+        isError: false,
+        outcome: "replayed",
+        kind: "write",
+        readUntrusted: false,
+      };
+    }
+    if (entry.state === "failed") return error(`${entry.error} (recorded earlier; not run again)`, "replayed", "write");
+    return propose(
+      "write",
+      "an earlier attempt of this exact call stopped before its outcome was recorded: it may have taken effect",
+      `${tool?.name ?? ""} may already have run; it was not run again and needs a person to decide`,
+    );
+  }
+}
+
+const ALLOW = { decision: "allow" } as const;
+
+/** Resolves or rejects like `promise`, but rejects as soon as `signal` aborts: a tool that ignores its signal cannot hold the run. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error("aborted before it started"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error("aborted (deadline or cancellation)"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }
