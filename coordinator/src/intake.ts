@@ -107,7 +107,8 @@ export async function rejectGoal(bad: InvalidDelivery, deps: CoordinatorDeps): P
     reason: bad.reason,
     issues: bad.issues,
   });
-  if (goalId === undefined) return;
+  // A malformed copy of a goal that exists must not report that goal as failed: the event above says what happened.
+  if (goalId === undefined || (await deps.store.get(goalId)) !== undefined) return;
   const traceId = traceIdFrom(bad.headers["traceparent"]) ?? newTraceId();
   const now = new Date().toISOString();
   const result: GoalResult = {

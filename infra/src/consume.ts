@@ -16,6 +16,17 @@ export type DeliveryContext = {
   headers: Record<string, string>;
 };
 
+/**
+ * Thrown by a handler to hand a message back without it counting as a failure (e.g. the service is shutting down):
+ * it is nak'ed at once for another replica, and never reported as exhausted.
+ */
+export class ReleaseMessage extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "ReleaseMessage";
+  }
+}
+
 /** A message that failed to decode or validate; it is terminated after `onInvalid` returns. */
 export type InvalidDelivery = Extract<Decoded<unknown>, { ok: false }> & DeliveryContext;
 

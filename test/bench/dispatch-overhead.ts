@@ -1,7 +1,7 @@
 // Dispatch overhead: what the coordinator and agent kit add to a goal beyond the JetStream hops it cannot avoid.
 import { performance } from "node:perf_hooks";
-import type { ConsumerMessages } from "@nats-io/jetstream";
-import { RetentionPolicy, StorageType } from "@nats-io/jetstream";
+import { RetentionPolicy, StorageType, type ConsumerMessages } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
 import { defineAgent } from "@switchyard/agent-kit";
 import type { TemplatePlan } from "@switchyard/coordinator";
 import {
@@ -13,7 +13,6 @@ import {
   type Config,
   type NatsServerHandle,
 } from "@switchyard/infra";
-import { nanos } from "@nats-io/transport-node";
 import { z } from "zod";
 import {
   benchPrefix,
@@ -248,7 +247,7 @@ export async function benchDispatchOverhead(
       const floorMedianMs = quantile(floors, 0.5);
       const ratio = goalMedianMs / floorMedianMs;
       const parts = goals.map((g) => breakdown(g, ONE_STEP, ["only"]));
-      const med = (pick: (b: Breakdown) => number) => fmtMs(quantile(parts.map(pick), 0.5));
+      const med = (pick: (b: Breakdown) => number) => quantile(parts.map(pick), 0.5).toFixed(1);
       return {
         ratio,
         goalMedianMs,

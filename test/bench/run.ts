@@ -3,33 +3,50 @@ import { startNatsServer, type NatsServerHandle } from "@switchyard/infra";
 import { benchDagMakespan, bounded } from "./dag-makespan.ts";
 import { benchDispatchOverhead } from "./dispatch-overhead.ts";
 
-// The whole run normally takes well under 30 s; past this something is stuck and waiting longer tells nothing.
+// The whole run normally takes about 15 s; past this something is stuck and waiting longer tells nothing.
 const WATCHDOG_MS = 90_000;
+// After an abort, how long an orderly shutdown may take before the process leaves regardless.
+const HARD_EXIT_MS = 20_000;
 
 async function main(): Promise<number> {
   const controller = new AbortController();
   const { signal } = controller;
-  const watchdog = setTimeout(
-    () => controller.abort(new Error(`bench did not finish within ${WATCHDOG_MS} ms`)),
-    WATCHDOG_MS,
-  );
-  const onSignal = (name: NodeJS.Signals) => controller.abort(new Error(`interrupted by ${name}`));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-
   let server: NatsServerHandle | undefined;
+  let abortCode = 1;
+
+  const hardExit = (message: string, code: number) => {
+    console.error(`bench: ${message}; exiting`);
+    // SIGKILL is sent synchronously, so the nats-server we started does not outlive us.
+    void server?.kill().catch(() => undefined);
+    process.exit(code);
+  };
+  // Aborting rejects every pending wait, so the run unwinds through its `finally` blocks and shuts down in order.
+  const giveUp = (reason: string, code: number) => {
+    if (signal.aborted) return hardExit(`${reason} again`, code);
+    abortCode = code;
+    controller.abort(new Error(reason));
+    setTimeout(() => hardExit(`no clean shutdown within ${HARD_EXIT_MS} ms`, code), HARD_EXIT_MS).unref();
+  };
+  const watchdog = setTimeout(() => giveUp(`did not finish within ${WATCHDOG_MS} ms`, 1), WATCHDOG_MS);
+  const onSignal = (name: NodeJS.Signals) => giveUp(`interrupted by ${name}`, 130);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
   try {
-    // NATS_URL, when set, is used as is; otherwise a local nats-server on a free port with a throw-away store.
+    // NATS_URL, when set, is used as is (streams are deleted afterwards); else a local nats-server on a free port.
     server = await startNatsServer();
-    console.log(`bench: nats-server (${server.kind}), ${server.kind === "external" ? "NATS_URL" : "local binary"}`);
+    console.log(`bench: nats-server ${server.kind === "external" ? "from NATS_URL" : `(${server.kind}) started`}`);
     const dag = await benchDagMakespan(server, { signal });
     dag.lines.forEach((l) => console.log(l));
     const dispatch = await benchDispatchOverhead(server, { signal });
     dispatch.lines.forEach((l) => console.log(l));
     return 0;
   } catch (err) {
-    const reason = signal.aborted && signal.reason instanceof Error ? signal.reason : err;
-    console.error(`bench failed: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+    if (signal.aborted) {
+      console.error(`bench stopped: ${signal.reason instanceof Error ? signal.reason.message : String(signal.reason)}`);
+      return abortCode;
+    }
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;
   } finally {
     clearTimeout(watchdog);

@@ -17,6 +17,7 @@ import {
   GEN_AI_OPERATION,
   headersForSpan,
   publishJson,
+  ReleaseMessage,
   SPAN,
   SpanKind,
   startConsumer,
@@ -209,7 +210,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     }
     if (result.status === "cancelled" && shutdown.signal.aborted) {
       // Shutting down is not the subtask's fault: let another replica run it.
-      throw new Error("shutting down; subtask released for redelivery");
+      throw new ReleaseMessage("shutting down; subtask released for redelivery");
     }
     const onRecord = await ledger.record(result);
     await publishResult(onRecord);
