@@ -19,6 +19,7 @@ import {
 } from "@switchyard/infra";
 import { listenForCancellations } from "./cancellation.ts";
 import type { CoordinatorDeps } from "./deps.ts";
+import { watchExhaustedSubtasks } from "./exhausted-subtasks.ts";
 import { serveGoalRequests } from "./goal-requests.ts";
 import { createGoalStore } from "./goal-store.ts";
 import { handleGoal, rejectGoal } from "./intake.ts";
@@ -138,11 +139,13 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
   });
 
   const cancellations = listenForCancellations(deps);
+  const exhausted = watchExhaustedSubtasks(deps);
   const requests = serveGoalRequests(deps);
 
   return {
     async stop() {
       cancellations.stop();
+      exhausted.stop();
       await requests.stop();
       await Promise.all([goals.stop(), results.stop()]);
     },

@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import { defineAgent, serveAgent, type ServedAgent } from "@switchyard/agent-kit";
 import { Goal, SubtaskEnvelope, SubtaskResult, WIRE_VERSION } from "@switchyard/contracts";
 import { createCoordinator, type Coordinator } from "@switchyard/coordinator";
+import { AckPolicy } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
 import { createLogger, publishJson, type Buckets, type Bus } from "@switchyard/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -27,6 +29,10 @@ const counter = defineAgent({
   },
 });
 const templates = {
+  blackhole: {
+    description: "a subtask whose consumer takes it and never answers",
+    subtasks: [{ id: "swallowed", agent: "blackhole", input: {}, dependsOn: [] }],
+  },
   ghost: {
     description: "a subtask for an agent that is not running",
     subtasks: [{ id: "lost", agent: "ghost", input: {}, dependsOn: [] }],
@@ -145,5 +151,36 @@ describe("malformed results", () => {
     expect(result.failure?.message).toMatch(/status: Invalid option/);
     const rejected = await log.waitForEvent((e) => e.type === "message.rejected" && e.goalId === id);
     expect(rejected).toMatchObject({ subject: bus.names.subjects.results });
+  });
+});
+
+describe("exhausted deliveries", () => {
+  it("a subtask no replica ever finishes fails the goal (crashed) after max_deliver instead of hanging it", async () => {
+    // A replica that takes the subtask and dies every time: a consumer that fetches and never acks.
+    const durable = bus.names.consumers.agent("blackhole");
+    await bus.jsm.consumers.add(bus.names.streams.tasks, {
+      durable_name: durable,
+      filter_subject: bus.names.subjects.task("blackhole"),
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(500),
+      max_deliver: 2,
+    });
+    const id = randomUUID();
+    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, { ...goal(id), plan: "blackhole" }, { msgId: id });
+    const consumer = await bus.js.consumers.get(bus.names.streams.tasks, durable);
+    for (let delivery = 1; delivery <= 2; delivery++) {
+      const msg = await consumer.next({ expires: 5_000 });
+      expect(msg?.info.deliveryCount).toBe(delivery);
+    }
+    // Replicas keep pulling; the server announces the exhausted message when it would have delivered it again.
+    expect(await consumer.next({ expires: 2_000 })).toBeNull();
+    const result = await log.waitForResult(id, 15_000);
+    expect(result.status).toBe("failed");
+    expect(result.failure).toMatchObject({
+      kind: "crashed",
+      subtaskId: "swallowed",
+      message: expect.stringMatching(/in 2 deliveries/),
+    });
+    await expect.poll(async () => (await bus.jsm.consumers.info(bus.names.streams.tasks, durable)).num_pending).toBe(0);
   });
 });
