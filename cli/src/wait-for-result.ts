@@ -1,5 +1,5 @@
-import { GoalRecord, type GoalResult, StepEvent } from "@switchyard/contracts";
-import type { Bus } from "@switchyard/infra";
+import { GoalRecord, IdempotencyRecord, type GoalResult, StepEvent } from "@switchyard/contracts";
+import { getJson, sha256Hex, type Bus } from "@switchyard/infra";
 import { CliError } from "./client.ts";
 
 /**
@@ -49,4 +49,21 @@ export async function waitForGoalResult(bus: Bus, goalId: string, timeoutMs: num
     controller.abort();
     duplicates.unsubscribe();
   }
+}
+
+/**
+ * The goal an idempotency key belongs to, from the coordinator's claim in KV (`idem.<sha256>`). A resubmission with
+ * a used key runs nothing and may be dropped by JetStream's dedup before any coordinator sees it, so the waiter must
+ * follow the goal that owns the key. Polls (bounded) until the coordinator has made the claim.
+ */
+export async function goalOwningKey(bus: Bus, idempotencyKey: string, timeoutMs: number): Promise<string> {
+  const kv = await bus.kvm.open(bus.names.buckets.goals);
+  const key = bus.names.keys.idempotency(sha256Hex(idempotencyKey));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const claim = await getJson(kv, key, IdempotencyRecord);
+    if (claim !== undefined) return claim.value.goalId;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new CliError(`no coordinator claimed idempotency key "${idempotencyKey}" within ${timeoutMs} ms`, 4);
 }

@@ -190,6 +190,18 @@ describe("the CLI against the running services", () => {
     expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/--input is not valid JSON/) });
   });
 
+  it("`goal --idempotency-key` run twice runs once and both print the same result", async () => {
+    const key = `order-${randomUUID()}`;
+    const first = GoalResult.parse(
+      JSON.parse((await cli("goal", "Refund order 42.", "--idempotency-key", key, "--json")).stdout),
+    );
+    const second = GoalResult.parse(
+      JSON.parse((await cli("goal", "Refund order 42.", "--idempotency-key", key, "--json")).stdout),
+    );
+    expect(second.goalId).toBe(first.goalId);
+    expect(second).toEqual(first);
+  });
+
   it("`agents --json` lists the cards of the running specialists", async () => {
     const { stdout } = await cli("agents", "--json");
     const cards = JSON.parse(stdout) as Array<{ name: string; kind: string; input: { type: string } }>;

@@ -5,7 +5,7 @@ import { Goal, WIRE_VERSION } from "@switchyard/contracts";
 import { describeIssues, publishJson, toValidationIssues, type Bus } from "@switchyard/infra";
 import { CliError, connectCli } from "../client.ts";
 import { renderGoalResult } from "../render.ts";
-import { waitForGoalResult } from "../wait-for-result.ts";
+import { goalOwningKey, waitForGoalResult } from "../wait-for-result.ts";
 
 export const GOAL_USAGE = `switchyard goal "<text>" [options]
   Publishes a goal and (by default) waits for its result.
@@ -88,7 +88,13 @@ export async function goalCommand(argv: string[]): Promise<number> {
       return 0;
     }
     if (!values.json) process.stderr.write(`goal ${goal.id} submitted; waiting for its result…\n`);
-    const result = await waitForGoalResult(bus, goal.id, timeoutS * 1000);
+    // With a caller's idempotency key the goal may be a resubmission: wait for the goal that owns the key.
+    const target =
+      goal.idempotencyKey === undefined ? goal.id : await goalOwningKey(bus, goal.idempotencyKey, timeoutS * 1000);
+    if (target !== goal.id && !values.json) {
+      process.stderr.write(`idempotency key already used by goal ${target}: showing its result\n`);
+    }
+    const result = await waitForGoalResult(bus, target, timeoutS * 1000);
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${renderGoalResult(result)}\n`);
     return result.status === "ok" ? 0 : 3;
   } finally {
