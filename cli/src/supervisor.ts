@@ -45,6 +45,9 @@ export function superviseServices(opts: SuperviseOptions): Supervisor {
       cwd: opts.cwd,
       env: opts.env,
       stdio: ["ignore", "pipe", "pipe"],
+      // Own process group: Ctrl-C in the terminal reaches only the supervisor, which then stops each service with
+      // one SIGTERM (a service treats a second signal as "exit now, without draining").
+      detached: true,
     });
     children.set(svc.name, child);
     if (opts.output.kind === "files") {
@@ -80,6 +83,12 @@ export function superviseServices(opts: SuperviseOptions): Supervisor {
     });
   };
   for (const svc of opts.services) launch(svc);
+  // Detached children outlive a supervisor that dies without stopping them: make sure they are told to stop.
+  const killAll = () => {
+    for (const child of children.values())
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  };
+  process.once("exit", killAll);
 
   return {
     pids: () => Object.fromEntries([...children].map(([name, c]) => [name, c.pid])),
