@@ -2,22 +2,22 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startFaultStack, type FaultStack } from "../fixtures/fault-stack.ts";
+import type { ServiceProcess } from "../fixtures/processes.ts";
 import { waitForStoredResult } from "../fixtures/wait-for-goal.ts";
 
 const ACK_WAIT_MS = 2_000;
 let stack: FaultStack;
+let replicas: ServiceProcess[];
 beforeAll(async () => {
   stack = await startFaultStack({ SY_ACK_WAIT_MS: String(ACK_WAIT_MS) });
+  replicas = [stack.startSleepy("sleepy-a"), stack.startSleepy("sleepy-b")];
+  await Promise.all([...replicas, stack.startCoordinator()].map((p) => p.ready()));
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
 it("the surviving replica completes the subtask after ack_wait", async () => {
-  const replicas = [stack.startSleepy("sleepy-a"), stack.startSleepy("sleepy-b")];
-  const coordinator = stack.startCoordinator();
-  await Promise.all([...replicas, coordinator].map((p) => p.ready()));
-
   const id = randomUUID();
   await stack.submitSlowGoal(id, 4_000);
   const started = await stack.log.waitForEvent(
@@ -43,6 +43,8 @@ it("the surviving replica completes the subtask after ack_wait", async () => {
 });
 
 it("a long subtask is not redelivered while its replica is alive (working() heartbeats)", async () => {
+  // At least one replica is alive whichever test ran before.
+  expect(replicas.some((r) => r.child.exitCode === null && r.child.signalCode === null)).toBe(true);
   const id = randomUUID();
   // Three ack_wait periods long: without heartbeats the other replica would start it again.
   await stack.submitSlowGoal(id, ACK_WAIT_MS * 3);
