@@ -11,7 +11,8 @@ const SERVICES = [
   "@switchyard/executor",
   "@switchyard/console",
 ];
-const boundary = (allowed) => ({
+// `below`: shared libraries a lower layer must not import (contracts ← infra ← models ← services).
+const boundary = (allowed, below = []) => ({
   "no-restricted-imports": [
     "error",
     {
@@ -22,10 +23,13 @@ const boundary = (allowed) => ({
         },
         { group: ["**/test/**", "@switchyard/test"], message: "Nothing imports test/." },
       ],
-      paths: SERVICES.filter((p) => !allowed.includes(p)).map((name) => ({
-        name,
-        message: "Packages talk over the bus, not by importing each other.",
-      })),
+      paths: [
+        ...SERVICES.filter((p) => !allowed.includes(p)).map((name) => ({
+          name,
+          message: "Packages talk over the bus, not by importing each other.",
+        })),
+        ...below.map((name) => ({ name, message: "Dependency direction: contracts ← infra ← models ← services." })),
+      ],
     },
   ],
 });
@@ -59,7 +63,9 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ["infra/**/*.ts"], rules: boundary([]) },
+  { files: ["infra/**/*.ts"], rules: boundary([], ["@switchyard/models"]) },
+  // The model layer: a shared library on contracts and infra only, used by the agent kit and the coordinator.
+  { files: ["models/**/*.ts"], rules: boundary([]) },
   { files: ["coordinator/**/*.ts"], rules: boundary(["@switchyard/coordinator"]) },
   { files: ["agents/**/*.ts"], rules: boundary(["@switchyard/agent-kit"]) },
   { files: ["cli/**/*.ts"], rules: boundary(["@switchyard/cli"]) },

@@ -2,10 +2,12 @@
 import { errorMessage } from "@switchyard/infra";
 import { CliError } from "./client.ts";
 import { AGENTS_USAGE, agentsCommand } from "./commands/agents.ts";
+import { ANSWER_USAGE, answerCommand } from "./commands/answer.ts";
 import { CANCEL_USAGE, cancelCommand } from "./commands/cancel.ts";
 import { COSTS_USAGE, costsCommand } from "./commands/costs.ts";
 import { DEMO_USAGE, demoCommand } from "./commands/demo.ts";
 import { GOAL_USAGE, goalCommand } from "./commands/goal.ts";
+import { GOALS_USAGE, goalsCommand } from "./commands/goals.ts";
 import { TRACE_USAGE, traceCommand } from "./commands/trace.ts";
 import { UP_USAGE, upCommand } from "./commands/up.ts";
 
@@ -15,6 +17,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   goal: { run: goalCommand, usage: GOAL_USAGE },
   agents: { run: agentsCommand, usage: AGENTS_USAGE },
   cancel: { run: cancelCommand, usage: CANCEL_USAGE },
+  goals: { run: goalsCommand, usage: GOALS_USAGE },
+  answer: { run: answerCommand, usage: ANSWER_USAGE },
   trace: { run: traceCommand, usage: TRACE_USAGE },
   costs: { run: costsCommand, usage: COSTS_USAGE },
 };

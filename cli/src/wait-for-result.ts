@@ -3,11 +3,16 @@ import { getJson, sha256Hex, type Bus } from "@switchyard/infra";
 import { CliError } from "./client.ts";
 
 /**
- * Waits for a goal's result by watching its KV record (which survives reconnects and includes the current value,
+ * Waits for a goal's result — final, or interim when it pauses for a person — by watching its KV record (which survives reconnects and includes the current value,
  * so a result that is already there is seen at once). If the goal turns out to be a duplicate of another goal
  * (same idempotency key), it follows that goal instead.
  */
-export async function waitForGoalResult(bus: Bus, goalId: string, timeoutMs: number): Promise<GoalResult> {
+export async function waitForGoalResult(
+  bus: Bus,
+  goalId: string,
+  timeoutMs: number,
+  opts: { pausesSeen?: number } = {},
+): Promise<GoalResult> {
   const kv = await bus.kvm.open(bus.names.buckets.goals);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -22,7 +27,12 @@ export async function waitForGoalResult(bus: Bus, goalId: string, timeoutMs: num
           if (id !== target) break;
           if (entry.operation !== "PUT") continue;
           const record = GoalRecord.safeParse(entry.json());
-          if (record.success && record.data.phase.type === "finished") return resolve(record.data.phase.result);
+          if (!record.success) continue;
+          const { phase } = record.data;
+          if (phase.type === "finished") return resolve(phase.result);
+          // A pause is an answer for now (the goal waits for a person), unless it is the pause the caller already saw.
+          if (phase.type === "paused" && (record.data.pausesSoFar ?? 1) > (opts.pausesSeen ?? 0))
+            return resolve(phase.result);
         }
       };
       controller.signal.addEventListener(

@@ -1,14 +1,19 @@
 import { z } from "zod";
+import { Usage } from "./budget.ts";
 import { Goal } from "./goal.ts";
 import { GoalId, SubtaskId, Timestamp, TraceId } from "./ids.ts";
 import { GoalResult } from "./goal-result.ts";
+import { HumanAnswer } from "./human-answer.ts";
 import { Plan } from "./plan.ts";
 import { SubtaskResult } from "./subtask-result.ts";
 import { WireVersion } from "./version.ts";
 
 /** Where one subtask of a running goal stands. */
 export const SubtaskState = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("pending") }),
+  z.object({
+    type: z.literal("pending"),
+    attempt: z.int().positive().optional().describe("Set when a paused subtask is sent again (after an answer)."),
+  }),
   z.object({
     type: z.literal("dispatched"),
     attempt: z.int().positive(),
@@ -20,9 +25,13 @@ export const SubtaskState = z.discriminatedUnion("type", [
 ]);
 export type SubtaskState = z.infer<typeof SubtaskState>;
 
-/** Where a goal stands. `finished` holds the GoalResult; `announced` says the done event went out. */
+/**
+ * Where a goal stands. `paused`: a subtask waits for a person (input or an approval) and nothing else can run; its
+ * interim GoalResult says why. `finished` holds the final GoalResult. `announced` says its done event went out.
+ */
 export const GoalPhase = z.discriminatedUnion("type", [
   z.object({ type: z.literal("running") }),
+  z.object({ type: z.literal("paused"), result: GoalResult, announced: z.boolean() }),
   z.object({ type: z.literal("finished"), result: GoalResult, announced: z.boolean() }),
 ]);
 export type GoalPhase = z.infer<typeof GoalPhase>;
@@ -41,7 +50,13 @@ export const GoalRecord = z.object({
     .describe("W3C traceparent of the goal's root span: later spans of the goal hang under it."),
   acceptedAt: Timestamp,
   plan: Plan.optional().describe("Absent when the goal was refused before it was planned."),
+  plannerUsage: Usage.optional().describe("What the LLM planner consumed; counted in the goal's usage."),
   subtasks: z.record(SubtaskId, SubtaskState),
+  answers: z
+    .record(SubtaskId, z.array(HumanAnswer))
+    .optional()
+    .describe("A person's answers to paused subtasks, sent along when they run again."),
+  pausesSoFar: z.int().nonnegative().optional().describe("How many times the goal has paused."),
   phase: GoalPhase,
 });
 export type GoalRecord = z.infer<typeof GoalRecord>;

@@ -11,6 +11,7 @@ export { GoalFailure, GoalResult } from "./goal-result.ts";
 export { GoalPhase, GoalRecord, IdempotencyRecord, SubtaskState } from "./goal-record.ts";
 export { AgentCard, JsonSchemaDocument, ToolKind } from "./agent-card.ts";
 export { CancelRequest, GoalReply } from "./control.ts";
+export { GoalAnswer, HumanAnswer } from "./human-answer.ts";
 export { StepEvent, ValidationIssue } from "./step-event.ts";
 export { DEFAULT_PREFIX, PREFIX_PATTERN, REJECTED_TOKEN, wireNames } from "./names.ts";
 export { WIRE_SCHEMAS } from "./wire-schemas.ts";

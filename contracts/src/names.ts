@@ -21,6 +21,7 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
     subjects: {
       goalSubmit: `${prefix}.goals.submit`,
       goalRequest: `${prefix}.goals.request`,
+      goalAnswer: `${prefix}.goals.answer`,
       goalsAll: `${prefix}.goals.>`,
       task: (agent: string) => `${prefix}.tasks.${agent}`,
       tasksAll: `${prefix}.tasks.>`,
@@ -42,6 +43,7 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
     consumers: {
       coordinatorGoals: "coordinator",
       coordinatorResults: "coordinator-results",
+      coordinatorAnswers: "coordinator-answers",
       agent: (agent: string) => `agent-${agent}`,
     },
     buckets: {
@@ -54,7 +56,8 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       goal: (goalId: string) => `goal.${goalId}`,
       idempotency: (keyHash: string) => `idem.${keyHash}`,
       cancel: (goalId: string) => `cancel.${goalId}`,
-      subtaskResult: (goalId: string, subtaskId: string) => `${goalId}/${subtaskId}`,
+      // Per attempt: a subtask sent again after an answer is a new run (its effects keep their own keys).
+      subtaskResult: (goalId: string, subtaskId: string, attempt: number) => `${goalId}/${subtaskId}/${attempt}`,
     },
     headers: {
       tenant: "sy-tenant",

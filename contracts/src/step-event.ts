@@ -96,6 +96,19 @@ export const StepEvent = z.discriminatedUnion("type", [
   z.object({ ...subtaskBase, type: z.literal("proposal.created"), proposal: ActionProposal }),
   z.object({
     ...goalBase,
+    type: z.literal("goal.paused"),
+    status: z.enum(["needs_input", "needs_approval"]),
+    questions: z.array(z.string()).describe("Open questions of the subtasks that wait for input."),
+    pendingApprovals: z.array(z.string()),
+  }),
+  z.object({
+    ...goalBase,
+    type: z.literal("goal.resumed"),
+    subtaskIds: z.array(SubtaskId),
+    answeredBy: z.string(),
+  }),
+  z.object({
+    ...goalBase,
     type: z.literal("goal.finished"),
     status: RunStatus,
     usage: Usage,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Budget } from "./budget.ts";
+import { HumanAnswer } from "./human-answer.ts";
 import { AgentName, GoalId, SubtaskId, Timestamp } from "./ids.ts";
 import { WireVersion } from "./version.ts";
 
@@ -18,6 +19,10 @@ export const SubtaskEnvelope = z.object({
   budget: Budget,
   deadline: Timestamp.describe("Absolute deadline: time spent queued counts against the budget."),
   attempt: z.int().positive(),
+  answers: z
+    .array(HumanAnswer)
+    .optional()
+    .describe("A person's answers to this subtask's open questions, when it runs again after needs_input."),
   tenant: z.string().min(1),
   user: z.string().min(1),
 });

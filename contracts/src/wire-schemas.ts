@@ -2,6 +2,7 @@ import { AgentCard } from "./agent-card.ts";
 import { ActionProposal } from "./action-proposal.ts";
 import { Budget, Usage } from "./budget.ts";
 import { CancelRequest, GoalReply } from "./control.ts";
+import { GoalAnswer } from "./human-answer.ts";
 import { Goal } from "./goal.ts";
 import { GoalRecord } from "./goal-record.ts";
 import { GoalResult } from "./goal-result.ts";
@@ -28,4 +29,5 @@ export const WIRE_SCHEMAS = {
   StepEvent,
   CancelRequest,
   GoalReply,
+  GoalAnswer,
 } as const;

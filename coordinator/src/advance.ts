@@ -39,6 +39,7 @@ function envelopeFor(record: GoalRecord, subtask: PlannedSubtask, deps: Coordina
     budget: subtask.budget ?? {},
     deadline: new Date(goalEnd).toISOString(),
     attempt: state?.type === "dispatched" ? state.attempt : 1,
+    answers: record.answers?.[subtask.id],
     tenant: record.goal.tenant,
     user: record.goal.user,
   };
@@ -123,6 +124,28 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
       const ids = unpublished.map((s) => s.id);
       await store.update(goalId, (r) => markPublished(r, ids));
     }
+  }
+
+  if (record.phase.type === "paused" && !record.phase.announced) {
+    // An interim result: backends waiting on the done subject learn that the goal waits for a person, and why.
+    const result = record.phase.result;
+    const subject = bus.names.subjects.goalDone(goalId);
+    await publishTraced(record, subject, { [ATTR.status]: result.status }, (headers) =>
+      publishJson(bus, subject, GoalResult, result, {
+        msgId: `done/${goalId}/pause-${record.pausesSoFar ?? 1}`,
+        headers,
+      }),
+    );
+    await store.update(goalId, markAnnounced);
+    logger.info({ event: "goal.paused", goalId, status: result.status, traceId: record.traceId }, "goal paused");
+    const waiting = result.subtasks.filter((r) => r.status === "needs_input" || r.status === "needs_approval");
+    await deps.events.emitSafely({
+      type: "goal.paused",
+      goalId,
+      status: result.status === "needs_approval" ? "needs_approval" : "needs_input",
+      questions: waiting.flatMap((r) => (r.status === "needs_input" ? (r.assessment?.unknown ?? []) : [])),
+      pendingApprovals: result.pendingApprovals,
+    });
   }
 
   if (record.phase.type === "finished" && !record.phase.announced) {

@@ -9,6 +9,10 @@ export const CoordinatorEnv = z.object({
     .regex(/^[a-z][a-z0-9-]{0,63}$/, "must be a template name or llm")
     .optional(),
   SY_DEFAULT_GOAL_MS: z.coerce.number().int().positive().optional(),
+  SY_PLANNER_MODEL: z
+    .string()
+    .regex(/^[a-z][a-z-]*:.+$/, "must be <provider>:<model>, e.g. anthropic:claude-sonnet-4-5 or scripted:<script>")
+    .optional(),
 });
 export type CoordinatorEnv = z.infer<typeof CoordinatorEnv>;
 

@@ -1,4 +1,4 @@
-import { Goal, SubtaskResult } from "@switchyard/contracts";
+import { Goal, GoalAnswer, SubtaskResult } from "@switchyard/contracts";
 import {
   ATTR,
   contextFromHeaders,
@@ -17,12 +17,14 @@ import {
   type Bus,
   type Logger,
 } from "@switchyard/infra";
+import { handleAnswer, rejectAnswer } from "./answers.ts";
 import { listenForCancellations } from "./cancellation.ts";
 import type { CoordinatorDeps } from "./deps.ts";
 import { watchExhaustedSubtasks } from "./exhausted-subtasks.ts";
 import { serveGoalRequests } from "./goal-requests.ts";
 import { createGoalStore } from "./goal-store.ts";
 import { handleGoal, rejectGoal } from "./intake.ts";
+import type { Planner } from "./planner/llm-planner.ts";
 import { handleResult, rejectResult } from "./results.ts";
 import { BUILTIN_TEMPLATES, type TemplateCatalog } from "./template-plans.ts";
 
@@ -71,6 +73,8 @@ export type CoordinatorOptions = {
   defaultPlan?: string;
   /** Default `DEFAULT_GOAL_MS`. */
   defaultGoalMs?: number;
+  /** Plans goals that ask for `plan: "llm"`; default none (such goals are refused with a clear message). */
+  planner?: Planner;
 };
 
 /** A running coordinator. */
@@ -100,6 +104,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     templates,
     defaultPlan,
     defaultGoalMs: opts.defaultGoalMs ?? DEFAULT_GOAL_MS,
+    planner: opts.planner,
   };
 
   await ensureConsumer(bus, {
@@ -123,6 +128,8 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     what: "goal",
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
+    // LLM planning can outlast ack_wait; a redelivery would plan (and pay) twice.
+    heartbeat: true,
     handle: (goal, ctx) => traced(ctx, (span) => handleGoal(goal, ctx, deps, span)),
     onInvalid: (bad) => rejectGoal(bad, deps),
   });
@@ -138,6 +145,23 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     onInvalid: (bad) => rejectResult(bad, deps),
   });
 
+  await ensureConsumer(bus, {
+    stream: names.streams.goals,
+    durable: names.consumers.coordinatorAnswers,
+    filterSubject: names.subjects.goalAnswer,
+    maxDeliver: UNLIMITED_DELIVERIES,
+  });
+  const answers = startConsumer({
+    bus,
+    stream: names.streams.goals,
+    durable: names.consumers.coordinatorAnswers,
+    schema: GoalAnswer,
+    what: "answer",
+    logger,
+    maxDeliver: UNLIMITED_DELIVERIES,
+    handle: (answer, ctx) => traced(ctx, () => handleAnswer(answer, deps)),
+    onInvalid: (bad) => rejectAnswer(bad, deps),
+  });
   const cancellations = listenForCancellations(deps);
   const exhausted = watchExhaustedSubtasks(deps);
   const requests = serveGoalRequests(deps);
@@ -147,7 +171,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
       cancellations.stop();
       exhausted.stop();
       await requests.stop();
-      await Promise.all([goals.stop(), results.stop()]);
+      await Promise.all([goals.stop(), results.stop(), answers.stop()]);
     },
   };
 }

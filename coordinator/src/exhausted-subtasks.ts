@@ -59,7 +59,7 @@ export function watchExhaustedSubtasks(deps: CoordinatorDeps): { stop(): void } 
         finishedAt: now,
       };
       await publishJson(bus, bus.names.subjects.results, SubtaskResult, result, {
-        msgId: `result/${e.goalId}/${e.subtaskId}`,
+        msgId: `result/${e.goalId}/${e.subtaskId}/${e.attempt}`,
       });
       logger.warn(
         { event: "subtask.exhausted", goalId: e.goalId, subtaskId: e.subtaskId, agent: e.agent, deliveries },

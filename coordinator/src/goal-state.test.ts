@@ -1,7 +1,14 @@
 import { WIRE_VERSION, type Goal, type Plan, type SubtaskResult } from "@switchyard/contracts";
 import { describe, expect, it } from "vitest";
 import { readySubtasks } from "./dag.ts";
-import { acceptedRecord, applyResult, claimDispatch, markAnnounced, markPublished } from "./goal-state.ts";
+import {
+  acceptedRecord,
+  answerRecord,
+  applyResult,
+  claimDispatch,
+  markAnnounced,
+  markPublished,
+} from "./goal-state.ts";
 
 const goal: Goal = { v: WIRE_VERSION, id: "g1", tenant: "acme", user: "ana", text: "t", budget: {} };
 const diamond: Plan = {
@@ -92,7 +99,7 @@ describe("goal state", () => {
     expect(r?.phase.type === "finished" && r.phase.result.failure).toBeUndefined();
   });
 
-  it("lets independent branches finish when a subtask pauses, then ends with the pause and its proposals", () => {
+  it("lets independent branches finish when a subtask pauses, then pauses the goal with its proposals", () => {
     const r0 = runTo(["a"]);
     const claimed = claimDispatch(r0, ["b", "c"], now) ?? r0;
     const paused = {
@@ -115,12 +122,34 @@ describe("goal state", () => {
     const afterB = applyResult(claimed, paused, now);
     expect(afterB?.phase.type).toBe("running");
     const afterC = afterB && applyResult(afterB, result("c"), now);
-    expect(afterC?.phase.type).toBe("finished");
-    if (afterC?.phase.type !== "finished") return;
+    expect(afterC?.phase.type).toBe("paused");
+    if (afterC?.phase.type !== "paused") return;
     expect(afterC.phase.result.status).toBe("needs_approval");
     expect(afterC.phase.result.pendingApprovals).toEqual(["p1"]);
     // d depends on the paused b: it stays pending (not skipped) for when the approval resumes the goal.
     expect(afterC.subtasks["d"]).toEqual({ type: "pending" });
+  });
+
+  it("resumes a goal paused on needs_input with the answer, as the subtask's next attempt", () => {
+    const paused = applyResult(claimDispatch(runTo([]), ["a"], now) ?? runTo([]), result("a", "needs_input"), now);
+    expect(paused?.phase.type).toBe("paused");
+    const answer = {
+      v: WIRE_VERSION,
+      goalId: "g1",
+      text: "order A-1",
+      answeredBy: "ann",
+      at: now.toISOString(),
+    } as const;
+    const resumed = paused && answerRecord(paused, answer);
+    expect(resumed?.phase).toEqual({ type: "running" });
+    expect(resumed?.subtasks["a"]).toEqual({ type: "pending", attempt: 2 });
+    expect(resumed?.answers?.["a"]).toEqual([{ text: "order A-1", answeredBy: "ann", at: now.toISOString() }]);
+    const redispatched = resumed && claimDispatch(resumed, ["a"], now);
+    expect(redispatched?.subtasks["a"]).toMatchObject({ type: "dispatched", attempt: 2 });
+    // A late duplicate of attempt 1 does not count for attempt 2.
+    expect(redispatched && applyResult(redispatched, result("a", "needs_input"), now)).toBeUndefined();
+    // Nothing waits for input any more: another answer changes nothing.
+    expect(redispatched && answerRecord(redispatched, answer)).toBeUndefined();
   });
 
   it("announces a finished goal once", () => {

@@ -1,5 +1,7 @@
 import {
   WIRE_VERSION,
+  type GoalAnswer,
+  type HumanAnswer,
   type Goal,
   type GoalFailure,
   type GoalRecord,
@@ -54,7 +56,7 @@ export function refusedRecord(
 
 /** Ends a running goal `cancelled`: pending subtasks are skipped; results still in flight are ignored when they come. */
 export function cancelRecord(record: GoalRecord, reason: string, now: Date): GoalRecord | undefined {
-  if (record.phase.type !== "running") return undefined;
+  if (record.phase.type === "finished") return undefined;
   const subtasks = { ...record.subtasks };
   for (const [id, s] of Object.entries(subtasks)) if (s.type === "pending") subtasks[id] = { type: "skipped", reason };
   return finish({ ...record, subtasks }, "cancelled", undefined, now);
@@ -66,8 +68,10 @@ export function claimDispatch(record: GoalRecord, ids: string[], now: Date): Goa
   const claimable = ids.filter((id) => record.subtasks[id]?.type === "pending");
   if (claimable.length === 0) return undefined;
   const subtasks = { ...record.subtasks };
-  for (const id of claimable)
-    subtasks[id] = { type: "dispatched", attempt: 1, dispatchedAt: now.toISOString(), published: false };
+  for (const id of claimable) {
+    const attempt = (record.subtasks[id]?.type === "pending" && record.subtasks[id].attempt) || 1;
+    subtasks[id] = { type: "dispatched", attempt, dispatchedAt: now.toISOString(), published: false };
+  }
   return { ...record, subtasks };
 }
 
@@ -93,6 +97,8 @@ export function applyResult(record: GoalRecord, result: SubtaskResult, now: Date
   if (record.phase.type !== "running") return undefined;
   const current = record.subtasks[result.subtaskId];
   if (current === undefined || current.type === "finished" || current.type === "skipped") return undefined;
+  // A late result of an earlier attempt (the subtask was sent again after an answer) is not this run's outcome.
+  if (current.type === "dispatched" && result.attempt < current.attempt) return undefined;
   const subtasks = { ...record.subtasks, [result.subtaskId]: { type: "finished" as const, result } };
   const next: GoalRecord = { ...record, subtasks };
   if (result.status !== "ok" && !PAUSES.has(result.status)) {
@@ -105,13 +111,37 @@ export function applyResult(record: GoalRecord, result: SubtaskResult, now: Date
     return finish(next, result.status, failure, now);
   }
   // A paused subtask (waiting for input or approval) does not stop the branches that do not depend on it; the goal
-  // ends once nothing else can run, with the pause as its status.
+  // pauses once nothing else can run, with the pause as its status, until a person answers or decides.
   const inFlight = Object.values(subtasks).some((s) => s.type === "dispatched");
   if (inFlight || readySubtasks(next).length > 0) return next;
   const results = Object.values(subtasks).flatMap((s) => (s.type === "finished" ? [s.result.status] : []));
   if (results.length === Object.keys(subtasks).length && results.every((st) => st === "ok"))
     return finish(next, "ok", undefined, now);
-  return finish(next, results.includes("needs_approval") ? "needs_approval" : "needs_input", undefined, now);
+  return pause(next, results.includes("needs_approval") ? "needs_approval" : "needs_input", now);
+}
+
+/**
+ * Resumes a paused goal with a person's answer: each subtask waiting for input (or the one named) goes back to
+ * pending with its next attempt, and the answer is kept to be sent along. `undefined` when nothing waits for input.
+ */
+export function answerRecord(record: GoalRecord, answer: GoalAnswer): GoalRecord | undefined {
+  if (record.phase.type === "finished") return undefined;
+  const waiting = Object.entries(record.subtasks).filter(
+    ([id, s]) =>
+      s.type === "finished" &&
+      s.result.status === "needs_input" &&
+      (answer.subtaskId === undefined || answer.subtaskId === id),
+  );
+  if (waiting.length === 0) return undefined;
+  const subtasks = { ...record.subtasks };
+  const answers = { ...record.answers };
+  const given: HumanAnswer = { text: answer.text, answeredBy: answer.answeredBy, at: answer.at };
+  for (const [id, s] of waiting) {
+    const attempt = s.type === "finished" ? s.result.attempt + 1 : 1;
+    subtasks[id] = { type: "pending", attempt };
+    answers[id] = [...(answers[id] ?? []), given];
+  }
+  return { ...record, subtasks, answers, phase: { type: "running" } };
 }
 
 /** Statuses that pause a subtask rather than end it: a person answers or decides, then it can go on. */
@@ -119,8 +149,17 @@ const PAUSES = new Set<RunStatus>(["needs_input", "needs_approval"]);
 
 /** Marks the done event as published. */
 export function markAnnounced(record: GoalRecord): GoalRecord | undefined {
-  if (record.phase.type !== "finished" || record.phase.announced) return undefined;
+  if (record.phase.type === "running" || record.phase.announced) return undefined;
   return { ...record, phase: { ...record.phase, announced: true } };
+}
+
+function pause(record: GoalRecord, status: "needs_input" | "needs_approval", now: Date): GoalRecord {
+  const pauses = (record.pausesSoFar ?? 0) + 1;
+  return {
+    ...record,
+    pausesSoFar: pauses,
+    phase: { type: "paused", result: goalResult(record, status, undefined, now), announced: false },
+  };
 }
 
 function finish(record: GoalRecord, status: RunStatus, failure: GoalFailure | undefined, now: Date): GoalRecord {
@@ -158,6 +197,13 @@ function goalResult(record: GoalRecord, status: RunStatus, failure: GoalFailure 
     usage.inputTokens += r.usage.inputTokens;
     usage.outputTokens += r.usage.outputTokens;
     usage.costUsd += r.usage.costUsd;
+  }
+  // The LLM planner's calls count too; their wall time is already in `ms` (acceptedAt is taken before planning).
+  if (record.plannerUsage !== undefined) {
+    usage.steps += record.plannerUsage.steps;
+    usage.inputTokens += record.plannerUsage.inputTokens;
+    usage.outputTokens += record.plannerUsage.outputTokens;
+    usage.costUsd += record.plannerUsage.costUsd;
   }
   return {
     v: WIRE_VERSION,

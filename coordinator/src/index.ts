@@ -11,6 +11,17 @@ export {
   refusedRecord,
 } from "./goal-state.ts";
 export { choosePlan } from "./intake.ts";
+export {
+  createAgentCatalog,
+  createBusAgentCatalog,
+  DEFAULT_CATALOG_TTL_MS,
+  DEFAULT_DISCOVERY_WAIT_MS,
+  discoverAgentCards,
+} from "./planner/agent-catalog.ts";
+export { createLlmPlanner, DEFAULT_MAX_REPAIRS, DEFAULT_PLANNER_MAX_OUTPUT_TOKENS } from "./planner/llm-planner.ts";
+export { DEFAULT_PLANNER_MODEL, offlinePlan, PLANNER_OFFLINE_SCRIPT } from "./planner/offline-script.ts";
+export { PLANNER_INSTRUCTIONS, readPlannerUserMessage, SUBMIT_PLAN } from "./planner/planner-prompt.ts";
+export { DEFAULT_MAX_PLANNED_SUBTASKS, describePlanErrors, validatePlan } from "./planner/validate-plan.ts";
 export { resolveTemplateInput } from "./template-input.ts";
 export {
   BUILTIN_TEMPLATES,
@@ -21,4 +32,16 @@ export {
 } from "./template-plans.ts";
 export type { Coordinator, CoordinatorOptions } from "./coordinator.ts";
 export type { CoordinatorErrorCode } from "./errors.ts";
+export type { PlanChoice } from "./intake.ts";
+export type { AgentCatalog, AgentCatalogOptions } from "./planner/agent-catalog.ts";
+export type {
+  LlmPlannerOptions,
+  PlanFailureStatus,
+  PlanOutcome,
+  Planner,
+  PlannerModelCall,
+  PlanRequest,
+} from "./planner/llm-planner.ts";
+export type { CatalogEntry, PlannerTask } from "./planner/planner-prompt.ts";
+export type { PlanError, ValidatePlanOptions } from "./planner/validate-plan.ts";
 export type { ReferenceScope } from "./template-input.ts";

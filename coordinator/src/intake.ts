@@ -1,4 +1,12 @@
-import { GoalId, GoalResult, WIRE_VERSION, type Goal, type GoalFailure, type Plan } from "@switchyard/contracts";
+import {
+  GoalId,
+  GoalResult,
+  WIRE_VERSION,
+  type Goal,
+  type GoalFailure,
+  type Plan,
+  type Usage,
+} from "@switchyard/contracts";
 import {
   ATTR,
   newTraceId,
@@ -15,17 +23,33 @@ import {
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
 import { acceptedRecord, refusedRecord } from "./goal-state.ts";
+import type { PlanFailureStatus, PlanRequest } from "./planner/llm-planner.ts";
+import { withPlannerUsage } from "./planner/planner-usage.ts";
 
-/** The plan a goal asked for, or why it cannot have it. */
-export function choosePlan(
+/** Bound of an LLM planning whose caller passes no signal: 2 minutes. */
+const FALLBACK_PLANNING_MS = 120_000;
+
+/** A goal's plan, or why it has none; with what the LLM planner consumed and the status it ended with, if asked. */
+export type PlanChoice =
+  { plan: Plan; plannerUsage?: Usage } | { failure: GoalFailure; status?: PlanFailureStatus; plannerUsage?: Usage };
+
+/** The plan a goal asked for (a template, or the LLM planner's for `plan: "llm"`), or why it cannot have it. */
+export async function choosePlan(
   goal: Goal,
-  deps: Pick<CoordinatorDeps, "templates" | "defaultPlan">,
-): { plan: Plan } | { failure: GoalFailure } {
+  deps: Pick<CoordinatorDeps, "templates" | "defaultPlan" | "planner">,
+  request: Partial<Omit<PlanRequest, "budget">> = {},
+): Promise<PlanChoice> {
   const name = goal.plan ?? deps.defaultPlan;
   const template = deps.templates[name];
   if (template !== undefined) {
     const { description: _description, ...plan } = template;
     return { plan };
+  }
+  if (name === "llm" && deps.planner !== undefined) {
+    const signal = request.signal ?? AbortSignal.timeout(goal.budget.maxMs ?? FALLBACK_PLANNING_MS);
+    const outcome = await deps.planner.plan(goal, { ...request, signal, budget: goal.budget });
+    if ("plan" in outcome) return { plan: outcome.plan, plannerUsage: outcome.usage };
+    return { failure: outcome.failure, status: outcome.status, plannerUsage: outcome.usage };
   }
   const known = Object.keys(deps.templates).sort().join(", ");
   const message =
@@ -61,18 +85,42 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     : { traceId: traceIdFrom(ctx.headers["traceparent"]) ?? newTraceId() };
   const traceId = trace.traceId;
   const planName = goal.plan ?? deps.defaultPlan;
+  // An LLM plan costs money: a goal that already has a record (redelivered, resubmitted) is not planned again.
+  if (planName === "llm" && (await store.get(goal.id)) !== undefined) {
+    if (ctx.deliveryCount === 1) await reportResubmission(goal, idempotencyKey, deps);
+    await advanceGoal(goal.id, deps);
+    return;
+  }
+  // Taken before planning: the planner's time counts against the goal's wall time.
+  const acceptedAt = new Date();
   const choice = await withSpan(
     SPAN.plan(planName),
     { attributes: { [ATTR.plan]: planName, [ATTR.goalId]: goal.id } },
-    async () => choosePlan(goal, deps),
+    async () =>
+      choosePlan(goal, deps, {
+        signal: AbortSignal.timeout(planningMs(goal, acceptedAt, deps.defaultGoalMs)),
+        onModelCall: (call) =>
+          events.emitSafely({
+            type: "model.call",
+            goalId: goal.id,
+            subtaskId: "plan",
+            agent: "planner",
+            purpose: "step",
+            ...call,
+          }),
+      }),
   );
   const now = new Date();
   const cancelled = (await store.cancelRequest(goal.id)) !== undefined;
-  const record = cancelled
-    ? refusedRecord(goal, { status: "cancelled" }, trace, now)
-    : "plan" in choice
-      ? acceptedRecord(goal, choice.plan, trace, now)
-      : refusedRecord(goal, { status: "failed", failure: choice.failure }, trace, now);
+  const record = withPlannerUsage(
+    cancelled
+      ? refusedRecord(goal, { status: "cancelled" }, trace, now)
+      : "plan" in choice
+        ? acceptedRecord(goal, choice.plan, trace, acceptedAt)
+        : refusedRecord(goal, { status: "failed", failure: choice.failure }, trace, now),
+    choice.plannerUsage,
+    !cancelled && "status" in choice ? choice.status : undefined,
+  );
   if (await store.create(record)) {
     log.info({ event: "goal.accepted", traceId, plan: goal.plan ?? deps.defaultPlan }, "goal accepted");
     await events.emitSafely({
@@ -86,10 +134,21 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
       await events.emitSafely({ type: "plan.created", goalId: goal.id, plan: record.plan });
   } else if (ctx.deliveryCount === 1) {
     // A second submission of the same goal (a redelivery after a crash is expected and not reported).
-    log.info({ event: "goal.duplicate", originalGoalId: goal.id }, "goal was already accepted");
-    await events.emitSafely({ type: "goal.duplicate", goalId: goal.id, idempotencyKey, originalGoalId: goal.id });
+    await reportResubmission(goal, idempotencyKey, deps);
   }
   await advanceGoal(goal.id, deps);
+}
+
+async function reportResubmission(goal: Goal, idempotencyKey: string, deps: CoordinatorDeps): Promise<void> {
+  deps.logger.info({ event: "goal.duplicate", goalId: goal.id, originalGoalId: goal.id }, "goal was already accepted");
+  await deps.events.emitSafely({ type: "goal.duplicate", goalId: goal.id, idempotencyKey, originalGoalId: goal.id });
+}
+
+/** How long planning may take: until the goal's deadline (its own, or its wall-time budget from acceptance). */
+function planningMs(goal: Goal, acceptedAt: Date, defaultGoalMs: number): number {
+  const byBudget = acceptedAt.getTime() + (goal.budget.maxMs ?? defaultGoalMs);
+  const end = goal.deadline === undefined ? byBudget : Math.min(byBudget, Date.parse(goal.deadline));
+  return Math.max(1, end - acceptedAt.getTime());
 }
 
 /**

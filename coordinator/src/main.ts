@@ -1,13 +1,23 @@
 // The coordinator service: `node --import tsx coordinator/src/main.ts` (or `switchyard up`).
 import { runServiceProcess } from "@switchyard/infra";
+import { resolveModel } from "@switchyard/models";
 import { loadCoordinatorEnv } from "./config.ts";
 import { createCoordinator } from "./coordinator.ts";
+import { createBusAgentCatalog } from "./planner/agent-catalog.ts";
+import { createLlmPlanner } from "./planner/llm-planner.ts";
+import { DEFAULT_PLANNER_MODEL } from "./planner/offline-script.ts";
 import { loadTemplateCatalog } from "./template-plans.ts";
 
 await runServiceProcess({
   service: "coordinator",
   start: ({ bus, buckets, logger, metrics }) => {
     const env = loadCoordinatorEnv();
+    // A model string that cannot be resolved (e.g. its API key is missing) stops start-up here, naming the variable.
+    const planner = createLlmPlanner({
+      model: resolveModel(env.SY_PLANNER_MODEL ?? DEFAULT_PLANNER_MODEL),
+      catalog: createBusAgentCatalog(bus),
+      logger,
+    });
     return createCoordinator({
       bus,
       buckets,
@@ -16,6 +26,7 @@ await runServiceProcess({
       templates: loadTemplateCatalog(env.SY_TEMPLATES_FILE),
       defaultPlan: env.SY_DEFAULT_PLAN,
       defaultGoalMs: env.SY_DEFAULT_GOAL_MS,
+      planner,
     });
   },
 });

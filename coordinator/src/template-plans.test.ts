@@ -65,12 +65,12 @@ describe("template catalog", () => {
     ).toThrow(/file\.json: x\.subtasks\.0\.agent/);
   });
 
-  it("refuses an unknown plan and the llm planner with messages that list the templates", () => {
+  it("refuses an unknown plan, and the llm plan without a planner, with messages that list the templates", async () => {
     const deps = { templates: BUILTIN_TEMPLATES, defaultPlan: "demo" };
-    expect(choosePlan({ ...goal, plan: "nope" }, deps)).toEqual({
+    expect(await choosePlan({ ...goal, plan: "nope" }, deps)).toEqual({
       failure: { kind: "bad_input", message: 'unknown plan "nope"; known templates: demo, support' },
     });
-    expect(choosePlan({ ...goal, plan: "llm" }, deps)).toMatchObject({ failure: { kind: "bad_input" } });
-    expect(choosePlan(goal, deps)).toMatchObject({ plan: { output: "report" } });
+    expect(await choosePlan({ ...goal, plan: "llm" }, deps)).toMatchObject({ failure: { kind: "bad_input" } });
+    expect(await choosePlan(goal, deps)).toMatchObject({ plan: { output: "report" } });
   });
 });

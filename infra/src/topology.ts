@@ -31,7 +31,7 @@ function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; 
     {
       ...common,
       name: names.streams.goals,
-      subjects: [names.subjects.goalSubmit],
+      subjects: [names.subjects.goalSubmit, names.subjects.goalAnswer],
       retention: RetentionPolicy.Workqueue,
     },
     { ...common, name: names.streams.tasks, subjects: [names.subjects.tasksAll], retention: RetentionPolicy.Workqueue },

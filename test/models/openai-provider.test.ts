@@ -6,7 +6,7 @@ import {
   type ChatMessage,
   type ModelRequest,
   type ToolSpec,
-} from "@switchyard/agent-kit";
+} from "@switchyard/models";
 import { startFakeOpenAI, type FakeOpenAI } from "../fixtures/fake-model-servers/index.ts";
 
 const SYSTEM = "You are the triage agent. Reply with a tool call.";

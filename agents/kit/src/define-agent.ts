@@ -1,4 +1,4 @@
-import { AgentCard, AgentName, Budget } from "@switchyard/contracts";
+import { AgentCard, AgentName, Budget, type HumanAnswer } from "@switchyard/contracts";
 import type { Logger } from "@switchyard/infra";
 import { z } from "zod";
 import type { ToolDefinition } from "./define-tool.ts";
@@ -16,6 +16,8 @@ export type HandlerContext = {
   user: string;
   /** Outputs of the subtasks this one depends on, by subtask id. */
   upstream: Record<string, unknown>;
+  /** A person's answers, when the subtask runs again after it ended `needs_input`. */
+  answers: HumanAnswer[];
   /** The subtask's absolute deadline (queue time counted). */
   deadline: Date;
   /** Aborted at the deadline and on cancellation: pass it to every long operation. */

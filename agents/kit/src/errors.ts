@@ -1,8 +1,7 @@
 import { SwitchyardError, type ErrorFault } from "@switchyard/infra";
-import type { ModelErrorKind } from "./model/types.ts";
 
-/** Stable error codes of `@switchyard/agent-kit` (documented in its README). */
-export type AgentKitErrorCode = "SY_ERR_AGENT_DEFINITION" | "SY_ERR_MODEL";
+/** Stable error codes of `@switchyard/agent-kit` (documented in `infra/README.md`). */
+export type AgentKitErrorCode = "SY_ERR_AGENT_DEFINITION";
 
 /** An error raised by the agent kit, e.g. an invalid `defineAgent` spec. */
 export class AgentKitError extends SwitchyardError<AgentKitErrorCode> {
@@ -12,14 +11,5 @@ export class AgentKitError extends SwitchyardError<AgentKitErrorCode> {
   }
 }
 
-/** A failed model call: `kind` says whether it was the model API (third party), our request, or an abort. */
-export class ModelError extends SwitchyardError<"SY_ERR_MODEL"> {
-  readonly kind: ModelErrorKind;
-  readonly status: number | undefined;
-  constructor(kind: ModelErrorKind, message: string, options?: { cause?: unknown; status?: number }) {
-    super("SY_ERR_MODEL", kind === "bad_request" ? "system" : "third_party", message, options);
-    this.name = "ModelError";
-    this.kind = kind;
-    this.status = options?.status;
-  }
-}
+// A failed model call; its class lives with the providers in @switchyard/models.
+export { ModelError } from "@switchyard/models";

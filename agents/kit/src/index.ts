@@ -1,15 +1,10 @@
 export { DEFAULT_AGENT_BUDGET, DEFAULT_LLM_BUDGET, defineAgent } from "./define-agent.ts";
 export { defineTool, RESERVED_TOOL_NAMES } from "./define-tool.ts";
 export { createEffectsLedger, createMemoryEffectsLedger } from "./effects-ledger.ts";
-export { AgentKitError, ModelError } from "./errors.ts";
+export { AgentKitError } from "./errors.ts";
 export { DEFAULT_LOOP_OPTIONS } from "./loop/loop-options.ts";
 export { runLlmAgent } from "./loop/run-llm-agent.ts";
 export { effectKey } from "./loop/tool-executor.ts";
-export { createAnthropicProvider } from "./model/anthropic-provider.ts";
-export { createOpenAIProvider } from "./model/openai-provider.ts";
-export { costOf, modelPrice, registerModelPrices } from "./model/prices.ts";
-export { modelFromEnv, resolveModel } from "./model/resolve-model.ts";
-export { createScriptedProvider, estimateTokens, findScript, registerScript } from "./model/scripted-provider.ts";
 export { effectiveBudget, runSubtask } from "./run-subtask.ts";
 export { runAgent } from "./run-agent.ts";
 export { serveAgent } from "./serve-agent.ts";
@@ -27,20 +22,41 @@ export type { EffectsLedger } from "./effects-ledger.ts";
 export type { AgentKitErrorCode } from "./errors.ts";
 export type { LoopOptions } from "./loop/loop-options.ts";
 export type { LlmRunOutcome, RunLlmAgentOptions, RunServices } from "./loop/run-llm-agent.ts";
-export type { ModelPrice } from "./model/prices.ts";
-export type { ModelChoice, ResolvedModel } from "./model/resolve-model.ts";
-export type { Script, ScriptContext, ScriptedReply } from "./model/scripted-provider.ts";
+export type { RunSubtaskOptions } from "./run-subtask.ts";
+export type { ServeAgentOptions, ServedAgent } from "./serve-agent.ts";
+export type { SubtaskLedger } from "./subtask-ledger.ts";
+// The model layer lives in @switchyard/models (shared with the coordinator's planner); re-exported so specialist
+// authors need one import.
+export {
+  costOf,
+  createAnthropicProvider,
+  createOpenAIProvider,
+  createScriptedProvider,
+  estimateTokens,
+  findScript,
+  ModelError,
+  ModelsError,
+  modelFromEnv,
+  modelPrice,
+  registerModelPrices,
+  registerScript,
+  resolveModel,
+} from "@switchyard/models";
 export type {
   ChatMessage,
+  ModelChoice,
   ModelErrorKind,
+  ModelPrice,
   ModelProvider,
   ModelRequest,
   ModelResponse,
+  ModelsErrorCode,
+  ResolvedModel,
+  Script,
+  ScriptContext,
+  ScriptedReply,
   StopReason,
   ToolCall,
   ToolResultContent,
   ToolSpec,
-} from "./model/types.ts";
-export type { RunSubtaskOptions } from "./run-subtask.ts";
-export type { ServeAgentOptions, ServedAgent } from "./serve-agent.ts";
-export type { SubtaskLedger } from "./subtask-ledger.ts";
+} from "@switchyard/models";

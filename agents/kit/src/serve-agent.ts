@@ -99,7 +99,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       { kind: SpanKind.PRODUCER, attributes: messaging(subject, "publish") },
       (span) =>
         publishJson(bus, subject, SubtaskResult, result, {
-          msgId: `result/${result.goalId}/${result.subtaskId}`,
+          msgId: `result/${result.goalId}/${result.subtaskId}/${result.attempt}`,
           headers: headersForSpan(span),
         }),
     );
@@ -145,7 +145,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       traceId,
     });
     const ids = { goalId: envelope.goalId, subtaskId: envelope.subtaskId, agent: agent.name };
-    const recorded = await ledger.find(envelope.goalId, envelope.subtaskId);
+    const recorded = await ledger.find(envelope.goalId, envelope.subtaskId, envelope.attempt);
     if (recorded !== undefined) {
       log.info(
         { event: "subtask.replayed", delivery: ctx.deliveryCount },

@@ -1,4 +1,4 @@
-import type { ActionProposal, Assessment, Budget, Failure, RunStatus, Usage } from "@switchyard/contracts";
+import type { ActionProposal, Assessment, Budget, Failure, HumanAnswer, RunStatus, Usage } from "@switchyard/contracts";
 import {
   ATTR,
   describeIssues,
@@ -50,6 +50,8 @@ export type RunLlmAgentOptions = {
   model: ResolvedModel;
   input: unknown;
   upstream: Record<string, unknown>;
+  /** A person's answers, when the subtask runs again after `needs_input`. */
+  answers?: HumanAnswer[];
   budget: Budget;
   deadlineMs: number;
   /** Aborted at the deadline or on cancellation; `cancelled()` says which. */
@@ -85,7 +87,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
   ];
   const answerSchema = finalAnswerSchema(agent.output);
   const detector = createRepetitionDetector(loop.repeatLimit);
-  let messages: ChatMessage[] = [{ role: "user", content: renderTask(opts.input, opts.upstream) }];
+  let messages: ChatMessage[] = [{ role: "user", content: renderTask(opts.input, opts.upstream, opts.answers) }];
   let partial: unknown;
   let invalidStreak = 0;
   let invalidOutputs = 0;
