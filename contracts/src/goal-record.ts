@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Usage } from "./budget.ts";
 import { Goal } from "./goal.ts";
-import { GoalId, SubtaskId, Timestamp, TraceId } from "./ids.ts";
+import { AgentName, GoalId, SubtaskId, Timestamp, TraceId } from "./ids.ts";
 import { GoalResult } from "./goal-result.ts";
 import { HumanAnswer } from "./human-answer.ts";
 import { Plan } from "./plan.ts";
@@ -12,11 +12,14 @@ import { WireVersion } from "./version.ts";
 export const SubtaskState = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("pending"),
-    attempt: z.int().positive().optional().describe("Set when a paused subtask is sent again (after an answer)."),
+    attempt: z.int().positive().optional().describe("Set when the subtask is sent again (answer, retry, fallback)."),
+    notBefore: Timestamp.optional().describe("A retry waits for its backoff: not dispatched before this time."),
+    agent: AgentName.optional().describe("A fallback agent that runs it instead of the planned one."),
   }),
   z.object({
     type: z.literal("dispatched"),
     attempt: z.int().positive(),
+    agent: AgentName.optional(),
     dispatchedAt: Timestamp,
     published: z.boolean().describe("False between claiming the dispatch and the stream storing the envelope."),
   }),
@@ -57,6 +60,13 @@ export const GoalRecord = z.object({
     .optional()
     .describe("A person's answers to paused subtasks, sent along when they run again."),
   pausesSoFar: z.int().nonnegative().optional().describe("How many times the goal has paused."),
+  spentOnFailedAttempts: z
+    .array(Usage.omit({ ms: true }))
+    .optional()
+    .describe(
+      "Usage of attempts that failed and were retried or handed to a fallback: still counts against the budget.",
+    ),
+  deadlineScheduled: z.boolean().optional().describe("The deadline timer of the goal is in the goals stream."),
   phase: GoalPhase,
 });
 export type GoalRecord = z.infer<typeof GoalRecord>;

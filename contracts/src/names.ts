@@ -22,6 +22,7 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       goalSubmit: `${prefix}.goals.submit`,
       goalRequest: `${prefix}.goals.request`,
       goalAnswer: `${prefix}.goals.answer`,
+      goalTimer: `${prefix}.goals.timer`,
       goalsAll: `${prefix}.goals.>`,
       task: (agent: string) => `${prefix}.tasks.${agent}`,
       tasksAll: `${prefix}.tasks.>`,
@@ -44,6 +45,7 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       coordinatorGoals: "coordinator",
       coordinatorResults: "coordinator-results",
       coordinatorAnswers: "coordinator-answers",
+      coordinatorTimers: "coordinator-timers",
       agent: (agent: string) => `agent-${agent}`,
     },
     buckets: {
@@ -51,6 +53,7 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       effects: `${prefix}_effects`,
       approvals: `${prefix}_approvals`,
       cache: `${prefix}_cache`,
+      quotas: `${prefix}_quotas`,
     },
     keys: {
       goal: (goalId: string) => `goal.${goalId}`,
@@ -58,6 +61,10 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       cancel: (goalId: string) => `cancel.${goalId}`,
       // Per attempt: a subtask sent again after an answer is a new run (its effects keep their own keys).
       subtaskResult: (goalId: string, subtaskId: string, attempt: number) => `${goalId}/${subtaskId}/${attempt}`,
+      // In the quotas bucket: a scope's spend in one fixed window, keyed by a hash (names may hold any character).
+      spend: (scope: "tenant" | "user", keyHash: string, window: string, windowStartSec: number) =>
+        `spend.${scope}.${keyHash}.${window}.${windowStartSec}`,
+      spent: (goalId: string) => `spent.${goalId}`,
     },
     headers: {
       tenant: "sy-tenant",

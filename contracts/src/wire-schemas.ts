@@ -3,10 +3,12 @@ import { ActionProposal } from "./action-proposal.ts";
 import { Budget, Usage } from "./budget.ts";
 import { CancelRequest, GoalReply } from "./control.ts";
 import { GoalAnswer } from "./human-answer.ts";
+import { GoalTimer } from "./goal-timer.ts";
 import { Goal } from "./goal.ts";
 import { GoalRecord } from "./goal-record.ts";
 import { GoalResult } from "./goal-result.ts";
 import { Plan } from "./plan.ts";
+import { QuotaSpend } from "./quota-spend.ts";
 import { Failure, RunStatus } from "./run-status.ts";
 import { StepEvent } from "./step-event.ts";
 import { SubtaskEnvelope } from "./subtask-envelope.ts";
@@ -30,4 +32,6 @@ export const WIRE_SCHEMAS = {
   CancelRequest,
   GoalReply,
   GoalAnswer,
+  GoalTimer,
+  QuotaSpend,
 } as const;

@@ -11,7 +11,9 @@ import {
 } from "@switchyard/infra";
 import type { CoordinatorDeps } from "./deps.ts";
 import { readySubtasks } from "./dag.ts";
-import { claimDispatch, markAnnounced, markPublished } from "./goal-state.ts";
+import { goalSubtaskTimers, scheduleTimer } from "./goal-timers.ts";
+import { subtaskBudget } from "./goal-budget.ts";
+import { claimDispatch, markAnnounced, markDeadlineScheduled, markPublished } from "./goal-state.ts";
 import { resolveTemplateInput } from "./template-input.ts";
 
 /** The absolute deadline of a goal: its own `deadline`, or acceptance time + budget (default) wall time. */
@@ -28,21 +30,35 @@ function envelopeFor(record: GoalRecord, subtask: PlannedSubtask, deps: Coordina
   }
   const state = record.subtasks[subtask.id];
   const goalEnd = goalDeadline(record, deps.defaultGoalMs);
+  const runningTogether = Object.values(record.subtasks).filter((s) => s.type === "dispatched").length;
   return {
     v: WIRE_VERSION,
     goalId: record.goal.id,
     subtaskId: subtask.id,
     idempotencyKey: `${record.goal.id}/${subtask.id}`,
-    agent: subtask.agent,
+    agent: (state?.type === "dispatched" ? state.agent : undefined) ?? subtask.agent,
     input: resolveTemplateInput(subtask.input, { goal: record.goal, upstream }),
     upstream,
-    budget: subtask.budget ?? {},
+    budget: subtaskBudget(record, subtask.budget, runningTogether),
     deadline: new Date(goalEnd).toISOString(),
     attempt: state?.type === "dispatched" ? state.attempt : 1,
     answers: record.answers?.[subtask.id],
     tenant: record.goal.tenant,
     user: record.goal.user,
   };
+}
+
+/** Cancels what still runs of a goal that has ended: the KV flag stops queued subtasks, the message running ones. */
+async function stopOutstanding(deps: CoordinatorDeps, goalId: string, reason: string): Promise<void> {
+  const request = {
+    v: WIRE_VERSION,
+    goalId,
+    reason,
+    requestedBy: "coordinator",
+    requestedAt: new Date().toISOString(),
+  } as const;
+  await deps.store.requestCancel(request);
+  deps.bus.nc.publish(deps.bus.names.subjects.cancel(goalId), JSON.stringify(request));
 }
 
 /**
@@ -96,11 +112,11 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
     });
     for (const subtask of unpublished) {
       const envelope = envelopeFor(record, subtask, deps);
-      const subject = bus.names.subjects.task(subtask.agent);
+      const subject = bus.names.subjects.task(envelope.agent);
       await publishTraced(
         record,
         subject,
-        { [ATTR.subtaskId]: subtask.id, [ATTR.genAiAgentName]: subtask.agent },
+        { [ATTR.subtaskId]: subtask.id, [ATTR.genAiAgentName]: envelope.agent },
         (headers) =>
           // The msg id makes a republish after a crash a no-op inside the duplicate window; the agent's ledger covers the rest.
           publishJson(bus, subject, SubtaskEnvelope, envelope, {
@@ -109,14 +125,14 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
           }),
       );
       logger.info(
-        { event: "subtask.dispatched", goalId, subtaskId: subtask.id, agent: subtask.agent, traceId: record.traceId },
+        { event: "subtask.dispatched", goalId, subtaskId: subtask.id, agent: envelope.agent, traceId: record.traceId },
         "subtask dispatched",
       );
       await deps.events.emitSafely({
         type: "subtask.dispatched",
         goalId,
         subtaskId: subtask.id,
-        agent: subtask.agent,
+        agent: envelope.agent,
         attempt: envelope.attempt,
       });
     }
@@ -124,6 +140,13 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
       const ids = unpublished.map((s) => s.id);
       await store.update(goalId, (r) => markPublished(r, ids));
     }
+    // Durable timers: the goal's deadline (once) and the end of every retry's backoff.
+    if (record.deadlineScheduled !== true) {
+      const at = new Date(goalDeadline(record, deps.defaultGoalMs));
+      await scheduleTimer(deps, { goalId, kind: "deadline", at: at.toISOString() });
+      await store.update(goalId, markDeadlineScheduled);
+    }
+    for (const timer of goalSubtaskTimers(record, new Date())) await scheduleTimer(deps, timer);
   }
 
   if (record.phase.type === "paused" && !record.phase.announced) {
@@ -150,6 +173,8 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
 
   if (record.phase.type === "finished" && !record.phase.announced) {
     const result = record.phase.result;
+    // Counted before the result goes out: a backend that hears "done" and submits again meets the updated spend.
+    await deps.quotas?.recordSpend(record.goal, result);
     const subject = bus.names.subjects.goalDone(goalId);
     await publishTraced(
       record,
@@ -157,6 +182,10 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
       { [ATTR.status]: result.status, ...(result.failure ? { [ATTR.failureKind]: result.failure.kind } : {}) },
       (headers) => publishJson(bus, subject, GoalResult, result, { msgId: `done/${goalId}`, headers }),
     );
+    // A goal that ended early (a limit, a failure) may still have subtasks running: stop them spending.
+    if (Object.values(record.subtasks).some((st) => st.type === "dispatched")) {
+      await stopOutstanding(deps, goalId, `goal ended ${result.status}`);
+    }
     await store.update(goalId, markAnnounced);
     logger.info(
       {

@@ -1,3 +1,4 @@
+import { QuotaWindow } from "@switchyard/contracts";
 import { z } from "zod";
 import { CoordinatorError } from "./errors.ts";
 
@@ -9,10 +10,15 @@ export const CoordinatorEnv = z.object({
     .regex(/^[a-z][a-z0-9-]{0,63}$/, "must be a template name or llm")
     .optional(),
   SY_DEFAULT_GOAL_MS: z.coerce.number().int().positive().optional(),
+  SY_FAILURE_POLICIES_FILE: z.string().min(1).optional(),
   SY_PLANNER_MODEL: z
     .string()
     .regex(/^[a-z][a-z-]*:.+$/, "must be <provider>:<model>, e.g. anthropic:claude-sonnet-4-5 or scripted:<script>")
     .optional(),
+  SY_QUOTAS_FILE: z.string().min(1).optional(),
+  SY_QUOTA_TENANT_USD: z.coerce.number().nonnegative("must be a number of US dollars, 0 or more").optional(),
+  SY_QUOTA_USER_USD: z.coerce.number().nonnegative("must be a number of US dollars, 0 or more").optional(),
+  SY_QUOTA_WINDOW: QuotaWindow.optional(),
 });
 export type CoordinatorEnv = z.infer<typeof CoordinatorEnv>;
 

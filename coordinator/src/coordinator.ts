@@ -1,4 +1,4 @@
-import { Goal, GoalAnswer, SubtaskResult } from "@switchyard/contracts";
+import { Goal, GoalAnswer, GoalTimer, SubtaskResult } from "@switchyard/contracts";
 import {
   ATTR,
   contextFromHeaders,
@@ -19,12 +19,16 @@ import {
 } from "@switchyard/infra";
 import { handleAnswer, rejectAnswer } from "./answers.ts";
 import { listenForCancellations } from "./cancellation.ts";
-import type { CoordinatorDeps } from "./deps.ts";
+import type { CoordinatorDeps, FallbackHandler } from "./deps.ts";
+import type { FailurePolicies } from "./failure-policy.ts";
+import { handleTimer } from "./goal-timers.ts";
 import { watchExhaustedSubtasks } from "./exhausted-subtasks.ts";
 import { serveGoalRequests } from "./goal-requests.ts";
 import { createGoalStore } from "./goal-store.ts";
 import { handleGoal, rejectGoal } from "./intake.ts";
 import type { Planner } from "./planner/llm-planner.ts";
+import { parseQuotaPolicy, type QuotaPolicy } from "./quota-policy.ts";
+import { createQuotaStore } from "./quotas.ts";
 import { handleResult, rejectResult } from "./results.ts";
 import { BUILTIN_TEMPLATES, type TemplateCatalog } from "./template-plans.ts";
 
@@ -75,6 +79,12 @@ export type CoordinatorOptions = {
   defaultGoalMs?: number;
   /** Plans goals that ask for `plan: "llm"`; default none (such goals are refused with a clear message). */
   planner?: Planner;
+  /** Spend limits per tenant and user in a time window; default none (unlimited, and no accounting). */
+  quotas?: QuotaPolicy;
+  /** Retry and fallback policies by agent (`*` for the rest). Default: one retry of `crashed`/`model_error` after 2 s. */
+  failurePolicies?: FailurePolicies;
+  /** Deterministic handlers a failure policy may fall back to, by name. */
+  fallbackHandlers?: Record<string, FallbackHandler>;
 };
 
 /** A running coordinator. */
@@ -105,6 +115,9 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     defaultPlan,
     defaultGoalMs: opts.defaultGoalMs ?? DEFAULT_GOAL_MS,
     planner: opts.planner,
+    quotas: opts.quotas && createQuotaStore(bus, buckets, parseQuotaPolicy(opts.quotas, "quotas")),
+    failurePolicies: opts.failurePolicies ?? {},
+    fallbackHandlers: opts.fallbackHandlers ?? {},
   };
 
   await ensureConsumer(bus, {
@@ -162,6 +175,30 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     handle: (answer, ctx) => traced(ctx, () => handleAnswer(answer, deps)),
     onInvalid: (bad) => rejectAnswer(bad, deps),
   });
+  await ensureConsumer(bus, {
+    stream: names.streams.goals,
+    durable: names.consumers.coordinatorTimers,
+    filterSubject: names.subjects.goalTimer,
+    maxDeliver: UNLIMITED_DELIVERIES,
+  });
+  const timers = startConsumer({
+    bus,
+    stream: names.streams.goals,
+    durable: names.consumers.coordinatorTimers,
+    schema: GoalTimer,
+    what: "timer",
+    logger,
+    maxDeliver: UNLIMITED_DELIVERIES,
+    handle: (timer) => handleTimer(timer, deps),
+    onInvalid: async (bad) => {
+      await deps.events.emitSafely({
+        type: "message.rejected",
+        subject: bad.subject,
+        reason: bad.reason,
+        issues: bad.issues,
+      });
+    },
+  });
   const cancellations = listenForCancellations(deps);
   const exhausted = watchExhaustedSubtasks(deps);
   const requests = serveGoalRequests(deps);
@@ -171,7 +208,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
       cancellations.stop();
       exhausted.stop();
       await requests.stop();
-      await Promise.all([goals.stop(), results.stop(), answers.stop()]);
+      await Promise.all([goals.stop(), results.stop(), answers.stop(), timers.stop()]);
     },
   };
 }

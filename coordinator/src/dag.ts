@@ -25,14 +25,18 @@ export function findCycle(plan: Pick<Plan, "subtasks">): string[] | undefined {
   return undefined;
 }
 
-/** Subtasks that are still pending and whose dependencies all finished `ok`: dispatch them now. */
-export function readySubtasks(record: GoalRecord): PlannedSubtask[] {
+/** Subtasks that are pending (and past any retry backoff) whose dependencies all finished `ok`: dispatch them now. */
+export function readySubtasks(record: GoalRecord, now: Date = new Date()): PlannedSubtask[] {
   if (record.plan === undefined) return [];
   const finishedOk = (id: string) => {
     const s = record.subtasks[id];
     return s?.type === "finished" && s.result.status === "ok";
   };
-  return record.plan.subtasks.filter((s) => record.subtasks[s.id]?.type === "pending" && s.dependsOn.every(finishedOk));
+  const due = (id: string) => {
+    const s = record.subtasks[id];
+    return s?.type === "pending" && (s.notBefore === undefined || Date.parse(s.notBefore) <= now.getTime());
+  };
+  return record.plan.subtasks.filter((s) => due(s.id) && s.dependsOn.every(finishedOk));
 }
 
 /** Subtasks no other subtask depends on. */

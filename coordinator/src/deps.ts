@@ -1,6 +1,8 @@
 import type { Bus, EventEmitter, Logger } from "@switchyard/infra";
+import type { FailurePolicies } from "./failure-policy.ts";
 import type { GoalStore } from "./goal-store.ts";
 import type { Planner } from "./planner/llm-planner.ts";
+import type { QuotaStore } from "./quotas.ts";
 import type { TemplateCatalog } from "./template-plans.ts";
 
 /** What every coordinator step needs: the bus, the buckets, where to log and emit events, and the plans. */
@@ -16,4 +18,16 @@ export type CoordinatorDeps = {
   defaultGoalMs: number;
   /** The LLM planner for `plan: "llm"`; absent: such goals are refused. */
   planner?: Planner;
+  /** Spend per tenant/user: checked at intake, added to when a goal finishes; absent: no quotas. */
+  quotas?: QuotaStore;
+  /** Retry and fallback policies by agent (`*` for the rest). */
+  failurePolicies: FailurePolicies;
+  /** Deterministic handlers a failure policy can fall back to, by name. */
+  fallbackHandlers: Record<string, FallbackHandler>;
 };
+
+/**
+ * A deterministic stand-in for a failed subtask ("determinism where possible"): gets the subtask's resolved input and
+ * the failure, returns the output to use. It must return what the planned agent's output schema allows.
+ */
+export type FallbackHandler = (input: unknown, failure: { kind: string; message: string }) => Promise<unknown>;

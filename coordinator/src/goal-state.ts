@@ -12,6 +12,8 @@ import {
   type Usage,
 } from "@switchyard/contracts";
 import { readySubtasks, sinks } from "./dag.ts";
+import { decideOnFailure, policyFor, type FailurePolicies } from "./failure-policy.ts";
+import { goalLimitReached } from "./goal-budget.ts";
 
 // Pure transitions of a GoalRecord. Each returns the next record, or `undefined` when nothing changes, so the
 // caller can run them inside a compare-and-set retry loop.
@@ -69,8 +71,10 @@ export function claimDispatch(record: GoalRecord, ids: string[], now: Date): Goa
   if (claimable.length === 0) return undefined;
   const subtasks = { ...record.subtasks };
   for (const id of claimable) {
-    const attempt = (record.subtasks[id]?.type === "pending" && record.subtasks[id].attempt) || 1;
-    subtasks[id] = { type: "dispatched", attempt, dispatchedAt: now.toISOString(), published: false };
+    const pending = record.subtasks[id];
+    const attempt = (pending?.type === "pending" && pending.attempt) || 1;
+    const agent = pending?.type === "pending" ? pending.agent : undefined;
+    subtasks[id] = { type: "dispatched", attempt, agent, dispatchedAt: now.toISOString(), published: false };
   }
   return { ...record, subtasks };
 }
@@ -93,12 +97,47 @@ export function markPublished(record: GoalRecord, ids: string[]): GoalRecord | u
  * Records a subtask's result and finishes the goal when it is decided: a subtask that did not end `ok` ends the
  * goal with that status (its pending subtasks skipped); all subtasks `ok` ends it `ok`.
  */
-export function applyResult(record: GoalRecord, result: SubtaskResult, now: Date): GoalRecord | undefined {
+export function applyResult(
+  record: GoalRecord,
+  incoming: SubtaskResult,
+  now: Date,
+  policies: FailurePolicies = {},
+): GoalRecord | undefined {
   if (record.phase.type !== "running") return undefined;
-  const current = record.subtasks[result.subtaskId];
+  const current = record.subtasks[incoming.subtaskId];
   if (current === undefined || current.type === "finished" || current.type === "skipped") return undefined;
   // A late result of an earlier attempt (the subtask was sent again after an answer) is not this run's outcome.
-  if (current.type === "dispatched" && result.attempt < current.attempt) return undefined;
+  if (current.type === "dispatched" && incoming.attempt < current.attempt) return undefined;
+  let result = incoming;
+  if (result.status === "failed") {
+    const decision = decideOnFailure(result, policyFor(policies, result.agent), now);
+    if (decision.type === "retry" || decision.type === "fallback-agent") {
+      // The failed attempt's usage still counts against the goal's budget.
+      const { ms: _ms, ...spent } = result.usage;
+      const agent =
+        decision.type === "fallback-agent" ? decision.agent : current.type === "dispatched" ? current.agent : undefined;
+      const notBefore = decision.type === "retry" ? decision.notBefore.toISOString() : undefined;
+      const next: GoalRecord = {
+        ...record,
+        subtasks: {
+          ...record.subtasks,
+          [result.subtaskId]: { type: "pending", attempt: decision.attempt, notBefore, agent },
+        },
+        spentOnFailedAttempts: [...(record.spentOnFailedAttempts ?? []), spent],
+      };
+      const limit = goalLimitReached(next);
+      return limit === undefined ? next : endForLimit(next, limit, now);
+    }
+    if (decision.type === "human") {
+      // The human review queue: the goal pauses, and an answer runs the subtask again with the person's guidance.
+      const why = `${result.subtaskId} failed (${result.failure?.kind ?? "failed"}): ${result.failure?.message ?? ""}`;
+      result = {
+        ...result,
+        status: "needs_input",
+        assessment: { established: [], assumed: [], unknown: [`${why} — answer with guidance or the output to use`] },
+      };
+    }
+  }
   const subtasks = { ...record.subtasks, [result.subtaskId]: { type: "finished" as const, result } };
   const next: GoalRecord = { ...record, subtasks };
   if (result.status !== "ok" && !PAUSES.has(result.status)) {
@@ -110,14 +149,41 @@ export function applyResult(record: GoalRecord, result: SubtaskResult, now: Date
     const failure: GoalFailure | undefined = result.failure && { ...result.failure, subtaskId: result.subtaskId };
     return finish(next, result.status, failure, now);
   }
+  const limit = goalLimitReached(next);
+  if (limit !== undefined) return endForLimit(next, limit, now);
   // A paused subtask (waiting for input or approval) does not stop the branches that do not depend on it; the goal
   // pauses once nothing else can run, with the pause as its status, until a person answers or decides.
-  const inFlight = Object.values(subtasks).some((s) => s.type === "dispatched");
-  if (inFlight || readySubtasks(next).length > 0) return next;
+  const busy = Object.values(subtasks).some(
+    (s) => s.type === "dispatched" || (s.type === "pending" && s.notBefore !== undefined),
+  );
+  if (busy || readySubtasks(next, now).length > 0) return next;
   const results = Object.values(subtasks).flatMap((s) => (s.type === "finished" ? [s.result.status] : []));
   if (results.length === Object.keys(subtasks).length && results.every((st) => st === "ok"))
     return finish(next, "ok", undefined, now);
   return pause(next, results.includes("needs_approval") ? "needs_approval" : "needs_input", now);
+}
+
+/** Ends a goal that used up its budget (or time): what has not started is skipped; what runs is cancelled. */
+function endForLimit(
+  record: GoalRecord,
+  limit: "limit_steps" | "limit_tokens" | "limit_cost" | "limit_time",
+  now: Date,
+): GoalRecord {
+  const subtasks = { ...record.subtasks };
+  for (const [id, s] of Object.entries(subtasks))
+    if (s.type === "pending") subtasks[id] = { type: "skipped", reason: `goal ${limit}` };
+  return finish({ ...record, subtasks }, limit, undefined, now);
+}
+
+/** Ends a goal still running (not paused: it waits for a person) when its deadline passed: `limit_time`. */
+export function expireRecord(record: GoalRecord, now: Date): GoalRecord | undefined {
+  if (record.phase.type !== "running") return undefined;
+  return endForLimit(record, "limit_time", now);
+}
+
+/** Marks the goal's deadline timer as published. */
+export function markDeadlineScheduled(record: GoalRecord): GoalRecord | undefined {
+  return record.deadlineScheduled === true ? undefined : { ...record, deadlineScheduled: true };
 }
 
 /**

@@ -22,6 +22,8 @@ export { createLlmPlanner, DEFAULT_MAX_REPAIRS, DEFAULT_PLANNER_MAX_OUTPUT_TOKEN
 export { DEFAULT_PLANNER_MODEL, offlinePlan, PLANNER_OFFLINE_SCRIPT } from "./planner/offline-script.ts";
 export { PLANNER_INSTRUCTIONS, readPlannerUserMessage, SUBMIT_PLAN } from "./planner/planner-prompt.ts";
 export { DEFAULT_MAX_PLANNED_SUBTASKS, describePlanErrors, validatePlan } from "./planner/validate-plan.ts";
+export { DEFAULT_QUOTA_WINDOW, loadQuotaPolicy, parseQuotaPolicy, QuotaPolicy } from "./quota-policy.ts";
+export { createQuotaStore, decideQuota, QUOTA_WINDOW_MS, quotaLimits, quotaWindow } from "./quotas.ts";
 export { resolveTemplateInput } from "./template-input.ts";
 export {
   BUILTIN_TEMPLATES,
@@ -44,4 +46,9 @@ export type {
 } from "./planner/llm-planner.ts";
 export type { CatalogEntry, PlannerTask } from "./planner/planner-prompt.ts";
 export type { PlanError, ValidatePlanOptions } from "./planner/validate-plan.ts";
+export type { QuotaSpending, QuotaStore, QuotaSubject, QuotaWindowSpan } from "./quotas.ts";
 export type { ReferenceScope } from "./template-input.ts";
+export { decideOnFailure, FailurePolicies, FailurePolicy, loadFailurePolicies, policyFor } from "./failure-policy.ts";
+export { goalLimitReached, goalUsage, subtaskBudget } from "./goal-budget.ts";
+export type { FailureDecision } from "./failure-policy.ts";
+export type { FallbackHandler } from "./deps.ts";

@@ -93,23 +93,28 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
   }
   // Taken before planning: the planner's time counts against the goal's wall time.
   const acceptedAt = new Date();
-  const choice = await withSpan(
-    SPAN.plan(planName),
-    { attributes: { [ATTR.plan]: planName, [ATTR.goalId]: goal.id } },
-    async () =>
-      choosePlan(goal, deps, {
-        signal: AbortSignal.timeout(planningMs(goal, acceptedAt, deps.defaultGoalMs)),
-        onModelCall: (call) =>
-          events.emitSafely({
-            type: "model.call",
-            goalId: goal.id,
-            subtaskId: "plan",
-            agent: "planner",
-            purpose: "step",
-            ...call,
-          }),
-      }),
-  );
+  // Over its tenant's or user's quota: refused before planning, so no LLM plan is paid for either.
+  const overQuota = await deps.quotas?.check(goal, acceptedAt);
+  const choice: PlanChoice =
+    overQuota !== undefined
+      ? { failure: overQuota }
+      : await withSpan(
+          SPAN.plan(planName),
+          { attributes: { [ATTR.plan]: planName, [ATTR.goalId]: goal.id } },
+          async () =>
+            choosePlan(goal, deps, {
+              signal: AbortSignal.timeout(planningMs(goal, acceptedAt, deps.defaultGoalMs)),
+              onModelCall: (call) =>
+                events.emitSafely({
+                  type: "model.call",
+                  goalId: goal.id,
+                  subtaskId: "plan",
+                  agent: "planner",
+                  purpose: "step",
+                  ...call,
+                }),
+            }),
+        );
   const now = new Date();
   const cancelled = (await store.cancelRequest(goal.id)) !== undefined;
   const record = withPlannerUsage(

@@ -3,9 +3,11 @@ import { runServiceProcess } from "@switchyard/infra";
 import { resolveModel } from "@switchyard/models";
 import { loadCoordinatorEnv } from "./config.ts";
 import { createCoordinator } from "./coordinator.ts";
+import { loadFailurePolicies } from "./failure-policy.ts";
 import { createBusAgentCatalog } from "./planner/agent-catalog.ts";
 import { createLlmPlanner } from "./planner/llm-planner.ts";
 import { DEFAULT_PLANNER_MODEL } from "./planner/offline-script.ts";
+import { loadQuotaPolicy } from "./quota-policy.ts";
 import { loadTemplateCatalog } from "./template-plans.ts";
 
 await runServiceProcess({
@@ -27,6 +29,8 @@ await runServiceProcess({
       defaultPlan: env.SY_DEFAULT_PLAN,
       defaultGoalMs: env.SY_DEFAULT_GOAL_MS,
       planner,
+      quotas: loadQuotaPolicy(env),
+      failurePolicies: loadFailurePolicies(env.SY_FAILURE_POLICIES_FILE),
     });
   },
 });

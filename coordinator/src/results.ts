@@ -1,8 +1,10 @@
-import { GoalId, SubtaskId, type SubtaskResult, WIRE_VERSION } from "@switchyard/contracts";
-import type { InvalidDelivery } from "@switchyard/infra";
+import { GoalId, SubtaskId, type GoalRecord, type SubtaskResult, WIRE_VERSION } from "@switchyard/contracts";
+import { errorMessage, type InvalidDelivery } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
+import { decideOnFailure, policyFor } from "./failure-policy.ts";
 import { applyResult, cancelRecord } from "./goal-state.ts";
+import { resolveTemplateInput } from "./template-input.ts";
 
 /** Records a subtask's result on its goal (once, whatever the redeliveries) and moves the goal forward. */
 export async function handleResult(result: SubtaskResult, deps: CoordinatorDeps): Promise<void> {
@@ -19,15 +21,67 @@ export async function handleResult(result: SubtaskResult, deps: CoordinatorDeps)
     });
     return;
   }
+  const outcome = await withFallbackHandler(result, current.value, deps);
   // A cancellation this replica missed on the bus is still in KV: honour it before going on.
   const cancel = await deps.store.cancelRequest(result.goalId);
+  const apply = (r: GoalRecord) => applyResult(r, outcome, new Date(), deps.failurePolicies);
   await deps.store.update(result.goalId, (r) =>
-    cancel === undefined
-      ? applyResult(r, result, new Date())
-      : (cancelRecord(r, cancel.reason, new Date()) ?? applyResult(r, result, new Date())),
+    cancel === undefined ? apply(r) : (cancelRecord(r, cancel.reason, new Date()) ?? apply(r)),
   );
   log.info({ event: "result.recorded", status: result.status }, "subtask result recorded");
   await advanceGoal(result.goalId, deps);
+}
+
+/**
+ * A failed result whose agent's policy falls back to a deterministic handler (once retries are spent) is replaced by
+ * the handler's output, marked as produced by the coordinator. Any other result is returned as it is.
+ */
+async function withFallbackHandler(
+  result: SubtaskResult,
+  record: GoalRecord,
+  deps: CoordinatorDeps,
+): Promise<SubtaskResult> {
+  if (result.status !== "failed") return result;
+  const decision = decideOnFailure(result, policyFor(deps.failurePolicies, result.agent), new Date());
+  if (decision.type !== "fallback-handler") return result;
+  const handler = deps.fallbackHandlers[decision.handler];
+  const planned = record.plan?.subtasks.find((s) => s.id === result.subtaskId);
+  if (handler === undefined || planned === undefined) {
+    deps.logger.error(
+      { event: "fallback.missing", handler: decision.handler },
+      `no fallback handler "${decision.handler}" is registered`,
+    );
+    return result;
+  }
+  const upstream = Object.fromEntries(
+    planned.dependsOn.flatMap((id) => {
+      const s = record.subtasks[id];
+      return s?.type === "finished" ? [[id, s.result.output]] : [];
+    }),
+  );
+  const failure = result.failure ?? { kind: "crashed", message: "failed" };
+  try {
+    const output = await handler(resolveTemplateInput(planned.input, { goal: record.goal, upstream }), failure);
+    deps.logger.warn(
+      { event: "fallback.handler", goalId: result.goalId, subtaskId: result.subtaskId, handler: decision.handler },
+      "fallback handler used",
+    );
+    return {
+      ...result,
+      status: "ok",
+      output,
+      failure: undefined,
+      instance: `coordinator-fallback:${decision.handler}`,
+    };
+  } catch (err) {
+    return {
+      ...result,
+      failure: {
+        kind: "crashed",
+        message: `${failure.message}; fallback handler "${decision.handler}" failed too: ${errorMessage(err)}`,
+      },
+    };
+  }
 }
 
 /**
@@ -58,7 +112,10 @@ export async function rejectResult(bad: InvalidDelivery, deps: CoordinatorDeps):
       idempotencyKey: `${goalId.data}/${subtaskId.data}`,
       agent: planned.agent,
       instance: typeof raw["instance"] === "string" && raw["instance"] !== "" ? raw["instance"] : "unknown",
-      attempt: 1,
+      attempt: (() => {
+        const st = record?.value.subtasks[subtaskId.data];
+        return st?.type === "dispatched" ? st.attempt : 1;
+      })(),
       status: "failed",
       failure: { kind: "invalid_output", message: `the agent's result message was rejected: ${bad.reason}` },
       usage: { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 },

@@ -27,6 +27,19 @@ export class ReleaseMessage extends Error {
   }
 }
 
+/**
+ * Thrown by a handler that is not done with a message yet (a timer that is not due): it comes back after `delayMs`.
+ * With an unlimited `max_deliver` this makes a durable timer on any nats-server version.
+ */
+export class RetryLater extends Error {
+  readonly delayMs: number;
+  constructor(delayMs: number) {
+    super(`not due for ${delayMs} ms`);
+    this.name = "RetryLater";
+    this.delayMs = delayMs;
+  }
+}
+
 /** A message that failed to decode or validate; it is terminated after `onInvalid` returns. */
 export type InvalidDelivery = Extract<Decoded<unknown>, { ok: false }> & DeliveryContext;
 

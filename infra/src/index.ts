@@ -8,7 +8,7 @@ export { createLogger } from "./logger.ts";
 export { findNatsServerBinary, freePort, isReachable, startNatsServer } from "./nats-server.ts";
 export { publishJson, toHeaders } from "./publish.ts";
 export { runServiceProcess } from "./service-process.ts";
-export { ReleaseMessage, startConsumer } from "./consume.ts";
+export { ReleaseMessage, RetryLater, startConsumer } from "./consume.ts";
 export { ensureConsumer, ensureTopology, openBuckets } from "./topology.ts";
 export { decodeJson, describeIssues, toValidationIssues } from "./validation.ts";
 export type { Config } from "./config.ts";

@@ -18,9 +18,13 @@ export type Buckets = {
   effects: KV;
   approvals: KV;
   cache: KV;
+  /** Spend per tenant/user and window, for the coordinator's quotas. */
+  quotas: KV;
 };
 
 const STREAM_NOT_FOUND = 10059;
+/** How long quota entries live after their last write: a week, well past the longest window (1 day). */
+const QUOTAS_TTL_MS = 7 * 24 * 3_600_000;
 const CONSUMER_NOT_FOUND = 10014;
 
 function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; subjects: string[] }> {
@@ -31,7 +35,7 @@ function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; 
     {
       ...common,
       name: names.streams.goals,
-      subjects: [names.subjects.goalSubmit, names.subjects.goalAnswer],
+      subjects: [names.subjects.goalSubmit, names.subjects.goalAnswer, names.subjects.goalTimer],
       retention: RetentionPolicy.Workqueue,
     },
     { ...common, name: names.streams.tasks, subjects: [names.subjects.tasksAll], retention: RetentionPolicy.Workqueue },
@@ -105,13 +109,15 @@ export async function openBuckets(bus: Bus): Promise<Buckets> {
     replicas: config.replicas,
   };
   try {
-    const [goals, effects, approvals, cache] = await Promise.all([
+    const [goals, effects, approvals, cache, quotas] = await Promise.all([
       bus.kvm.create(names.buckets.goals, { ...opts, history: 1 }),
       bus.kvm.create(names.buckets.effects, { ...opts, history: 1 }),
       bus.kvm.create(names.buckets.approvals, { ...opts, history: 5 }),
       bus.kvm.create(names.buckets.cache, { ...opts, history: 1, ttl: 24 * 3_600_000 }),
+      // Past windows expire on their own instead of piling up, one entry per tenant and user each day.
+      bus.kvm.create(names.buckets.quotas, { ...opts, history: 1, ttl: QUOTAS_TTL_MS }),
     ]);
-    return { goals, effects, approvals, cache };
+    return { goals, effects, approvals, cache, quotas };
   } catch (err) {
     throw new InfraError("SY_ERR_TOPOLOGY", "system", `cannot set up KV buckets: ${errorMessage(err)}`, { cause: err });
   }

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { defineAgent, serveAgent, type ServedAgent } from "@switchyard/agent-kit";
 import { Goal, SubtaskEnvelope, SubtaskResult, WIRE_VERSION } from "@switchyard/contracts";
-import { createCoordinator, type Coordinator } from "@switchyard/coordinator";
+import { createCoordinator, FailurePolicy, type Coordinator } from "@switchyard/coordinator";
 import { AckPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { createLogger, publishJson, type Buckets, type Bus } from "@switchyard/infra";
@@ -56,7 +56,15 @@ beforeAll(async () => {
     SY_DUPLICATE_WINDOW_MS: String(DUPLICATE_WINDOW_MS),
   }));
   log = collectEvents(bus.nc, bus.names);
-  coordinator = await createCoordinator({ bus, buckets, logger, templates, defaultPlan: "count" });
+  // No retries here: this file checks what happens to the first failure itself.
+  coordinator = await createCoordinator({
+    bus,
+    buckets,
+    logger,
+    templates,
+    defaultPlan: "count",
+    failurePolicies: { "*": FailurePolicy.parse({ retries: 0 }) },
+  });
   agent = await serveAgent({ agent: counter, bus, buckets, logger });
 });
 

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { GoalId, SubtaskId, Timestamp } from "./ids.ts";
+import { WireVersion } from "./version.ts";
+
+/**
+ * A durable timer of the coordinator on `<prefix>.goals.timer`: held in the goals stream (redelivered until due), so
+ * a goal's deadline or a retry's backoff survives any replica's crash. `deadline` ends a goal still running at `at`
+ * with `limit_time`; `retry` dispatches a subtask whose backoff is over.
+ */
+export const GoalTimer = z.object({
+  v: WireVersion,
+  goalId: GoalId,
+  kind: z.enum(["deadline", "retry"]),
+  subtaskId: SubtaskId.optional(),
+  at: Timestamp,
+});
+export type GoalTimer = z.infer<typeof GoalTimer>;

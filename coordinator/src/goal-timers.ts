@@ -1,0 +1,40 @@
+import { GoalTimer, WIRE_VERSION, type GoalRecord } from "@switchyard/contracts";
+import { publishJson, RetryLater } from "@switchyard/infra";
+import { advanceGoal } from "./advance.ts";
+import type { CoordinatorDeps } from "./deps.ts";
+import { expireRecord } from "./goal-state.ts";
+
+/** Longest a timer sleeps between checks (a far deadline is re-checked, so a changed clock or config is noticed). */
+const MAX_SLEEP_MS = 3_600_000;
+
+/** Puts a timer in the goals stream; the msg id keeps one timer per goal deadline and per retry attempt. */
+export async function scheduleTimer(deps: CoordinatorDeps, timer: Omit<GoalTimer, "v">): Promise<void> {
+  const msgId = `timer/${timer.goalId}/${timer.kind}/${timer.subtaskId ?? ""}/${timer.at}`;
+  await publishJson(deps.bus, deps.bus.names.subjects.goalTimer, GoalTimer, { v: WIRE_VERSION, ...timer }, { msgId });
+}
+
+/** The retry timers a goal needs: one per pending subtask still in its backoff. */
+export function goalSubtaskTimers(record: GoalRecord, now: Date): Array<Omit<GoalTimer, "v">> {
+  return Object.entries(record.subtasks).flatMap(([subtaskId, s]) =>
+    s.type === "pending" && s.notBefore !== undefined && Date.parse(s.notBefore) > now.getTime()
+      ? [{ goalId: record.goal.id, kind: "retry" as const, subtaskId, at: s.notBefore }]
+      : [],
+  );
+}
+
+/**
+ * Handles a due timer (an early one goes back to sleep): a `deadline` ends a goal that still runs with
+ * `limit_time` (its running subtasks are cancelled when the result goes out); a `retry` dispatches the subtask whose
+ * backoff is over.
+ */
+export async function handleTimer(timer: GoalTimer, deps: CoordinatorDeps): Promise<void> {
+  const wait = Date.parse(timer.at) - Date.now();
+  if (wait > 0) throw new RetryLater(Math.min(wait, MAX_SLEEP_MS));
+  if (timer.kind === "deadline") {
+    const after = await deps.store.update(timer.goalId, (r) => expireRecord(r, new Date())).catch(() => undefined);
+    if (after?.phase.type === "finished" && after.phase.result.status === "limit_time") {
+      deps.logger.warn({ event: "goal.deadline", goalId: timer.goalId }, "goal deadline passed");
+    }
+  }
+  await advanceGoal(timer.goalId, deps);
+}
