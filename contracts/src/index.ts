@@ -10,6 +10,7 @@ export { Assessment, SubtaskResult } from "./subtask-result.ts";
 export { GoalFailure, GoalResult } from "./goal-result.ts";
 export { GoalPhase, GoalRecord, IdempotencyRecord, SubtaskState } from "./goal-record.ts";
 export { AgentCard, JsonSchemaDocument, ToolKind } from "./agent-card.ts";
+export { ActionOutcome, ApprovalDecision, ApprovalRecord, ApprovedAction } from "./approval.ts";
 export { CancelRequest, GoalReply } from "./control.ts";
 export { QuotaCharge, QuotaScope, QuotaSpend, QuotaWindow } from "./quota-spend.ts";
 export { GoalAnswer, HumanAnswer } from "./human-answer.ts";

@@ -32,6 +32,9 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       goalDone: (goalId: string) => `${prefix}.goal.done.${goalId}`,
       goalDoneAll: `${prefix}.goal.done.>`,
       proposals: `${prefix}.proposals`,
+      approvalDecide: `${prefix}.approvals.decide`,
+      actionExecute: `${prefix}.actions.execute`,
+      actionOutcome: `${prefix}.actions.outcome`,
       cancel: (goalId: string) => `${prefix}.control.cancel.${goalId}`,
     },
     streams: {
@@ -46,6 +49,10 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       coordinatorResults: "coordinator-results",
       coordinatorAnswers: "coordinator-answers",
       coordinatorTimers: "coordinator-timers",
+      coordinatorProposals: "coordinator-proposals",
+      coordinatorDecisions: "coordinator-decisions",
+      coordinatorOutcomes: "coordinator-outcomes",
+      executor: "executor",
       agent: (agent: string) => `agent-${agent}`,
     },
     buckets: {
@@ -59,6 +66,7 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       goal: (goalId: string) => `goal.${goalId}`,
       idempotency: (keyHash: string) => `idem.${keyHash}`,
       cancel: (goalId: string) => `cancel.${goalId}`,
+      proposal: (proposalId: string) => `proposal.${proposalId}`,
       // Per attempt: a subtask sent again after an answer is a new run (its effects keep their own keys).
       subtaskResult: (goalId: string, subtaskId: string, attempt: number) => `${goalId}/${subtaskId}/${attempt}`,
       // In the quotas bucket: a scope's spend in one fixed window, keyed by a hash (names may hold any character).

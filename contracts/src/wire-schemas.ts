@@ -4,6 +4,7 @@ import { Budget, Usage } from "./budget.ts";
 import { CancelRequest, GoalReply } from "./control.ts";
 import { GoalAnswer } from "./human-answer.ts";
 import { GoalTimer } from "./goal-timer.ts";
+import { ActionOutcome, ApprovalDecision, ApprovalRecord, ApprovedAction } from "./approval.ts";
 import { Goal } from "./goal.ts";
 import { GoalRecord } from "./goal-record.ts";
 import { GoalResult } from "./goal-result.ts";
@@ -33,5 +34,9 @@ export const WIRE_SCHEMAS = {
   GoalReply,
   GoalAnswer,
   GoalTimer,
+  ApprovalRecord,
+  ApprovalDecision,
+  ApprovedAction,
+  ActionOutcome,
   QuotaSpend,
 } as const;

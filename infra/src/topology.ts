@@ -48,7 +48,12 @@ function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; 
     {
       ...common,
       name: names.streams.proposals,
-      subjects: [names.subjects.proposals],
+      subjects: [
+        names.subjects.proposals,
+        names.subjects.approvalDecide,
+        names.subjects.actionExecute,
+        names.subjects.actionOutcome,
+      ],
       retention: RetentionPolicy.Workqueue,
     },
     {
