@@ -3,6 +3,7 @@ import { errorMessage } from "@switchyard/infra";
 import { CliError } from "./client.ts";
 import { AGENTS_USAGE, agentsCommand } from "./commands/agents.ts";
 import { ANSWER_USAGE, answerCommand } from "./commands/answer.ts";
+import { APPROVALS_USAGE, approvalsCommand } from "./commands/approvals.ts";
 import { CANCEL_USAGE, cancelCommand } from "./commands/cancel.ts";
 import { COSTS_USAGE, costsCommand } from "./commands/costs.ts";
 import { DEMO_USAGE, demoCommand } from "./commands/demo.ts";
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   cancel: { run: cancelCommand, usage: CANCEL_USAGE },
   goals: { run: goalsCommand, usage: GOALS_USAGE },
   answer: { run: answerCommand, usage: ANSWER_USAGE },
+  approvals: { run: approvalsCommand, usage: APPROVALS_USAGE },
   trace: { run: traceCommand, usage: TRACE_USAGE },
   costs: { run: costsCommand, usage: COSTS_USAGE },
 };

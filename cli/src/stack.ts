@@ -52,7 +52,10 @@ export async function startStack(opts: {
 }): Promise<Stack> {
   const nats = await obtainNats(opts.nats, opts.log);
   const started = "stop" in nats;
-  const env = { ...(opts.env ?? process.env), ...nats.env };
+  const base = opts.env ?? process.env;
+  // The repo's approval policy (refunds up to 50 USD approve themselves) unless the caller chose one.
+  const policies = base["SY_APPROVAL_POLICIES_FILE"] ?? join(WORKSPACE_ROOT, "deploy", "approval-policies.json");
+  const env = { ...base, SY_APPROVAL_POLICIES_FILE: policies, ...nats.env };
   const supervisor = superviseServices({
     services: workspaceServices(),
     env,

@@ -5,13 +5,14 @@ import { WireVersion } from "./version.ts";
 /**
  * A durable timer of the coordinator on `<prefix>.goals.timer`: held in the goals stream (redelivered until due), so
  * a goal's deadline or a retry's backoff survives any replica's crash. `deadline` ends a goal still running at `at`
- * with `limit_time`; `retry` dispatches a subtask whose backoff is over.
+ * with `limit_time`; `retry` dispatches a subtask whose backoff is over; `review` expires a proposal nobody decided.
  */
 export const GoalTimer = z.object({
   v: WireVersion,
   goalId: GoalId,
-  kind: z.enum(["deadline", "retry"]),
+  kind: z.enum(["deadline", "retry", "review"]),
   subtaskId: SubtaskId.optional(),
+  proposalId: z.string().min(1).optional().describe("For `review`: the proposal that expires if still pending."),
   at: Timestamp,
 });
 export type GoalTimer = z.infer<typeof GoalTimer>;

@@ -11,6 +11,7 @@ export const CoordinatorEnv = z.object({
     .optional(),
   SY_DEFAULT_GOAL_MS: z.coerce.number().int().positive().optional(),
   SY_FAILURE_POLICIES_FILE: z.string().min(1).optional(),
+  SY_APPROVAL_POLICIES_FILE: z.string().min(1).optional(),
   SY_PLANNER_MODEL: z
     .string()
     .regex(/^[a-z][a-z-]*:.+$/, "must be <provider>:<model>, e.g. anthropic:claude-sonnet-4-5 or scripted:<script>")

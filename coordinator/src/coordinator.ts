@@ -1,4 +1,5 @@
 import { Goal, GoalAnswer, GoalTimer, SubtaskResult } from "@switchyard/contracts";
+import type { z } from "zod";
 import {
   ATTR,
   contextFromHeaders,
@@ -18,6 +19,9 @@ import {
   type Logger,
 } from "@switchyard/infra";
 import { handleAnswer, rejectAnswer } from "./answers.ts";
+import { ApprovalPolicies } from "./approval-policy.ts";
+import { startApprovalConsumers } from "./approval-consumers.ts";
+import { createApprovalFlow } from "./approvals.ts";
 import { listenForCancellations } from "./cancellation.ts";
 import type { CoordinatorDeps, FallbackHandler } from "./deps.ts";
 import type { FailurePolicies } from "./failure-policy.ts";
@@ -44,7 +48,7 @@ export const DEFAULT_GOAL_MS = 600_000;
 const UNLIMITED_DELIVERIES = -1;
 
 /** Handles a message under a consumer span whose parent is the trace context in the message's headers. */
-function traced(ctx: DeliveryContext, fn: (span: Span) => Promise<void>): Promise<void> {
+export function traced(ctx: DeliveryContext, fn: (span: Span) => Promise<void>): Promise<void> {
   return withSpan(
     SPAN.process(ctx.subject),
     {
@@ -85,6 +89,8 @@ export type CoordinatorOptions = {
   failurePolicies?: FailurePolicies;
   /** Deterministic handlers a failure policy may fall back to, by name. */
   fallbackHandlers?: Record<string, FallbackHandler>;
+  /** What may be approved without a person, and the review deadline. Default: everything waits for a person, 24 h. */
+  approvalPolicies?: z.input<typeof ApprovalPolicies>;
 };
 
 /** A running coordinator. */
@@ -199,6 +205,13 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
       });
     },
   });
+  const approvalFlow = createApprovalFlow(deps, {
+    kv: buckets.approvals,
+    policies: ApprovalPolicies.parse(opts.approvalPolicies ?? {}),
+    metrics: opts.metrics,
+  });
+  deps.approvals = approvalFlow;
+  const approvalConsumers = await startApprovalConsumers(deps, approvalFlow, UNLIMITED_DELIVERIES, traced);
   const cancellations = listenForCancellations(deps);
   const exhausted = watchExhaustedSubtasks(deps);
   const requests = serveGoalRequests(deps);
@@ -208,7 +221,13 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
       cancellations.stop();
       exhausted.stop();
       await requests.stop();
-      await Promise.all([goals.stop(), results.stop(), answers.stop(), timers.stop()]);
+      await Promise.all([
+        goals.stop(),
+        results.stop(),
+        answers.stop(),
+        timers.stop(),
+        ...approvalConsumers.map((c) => c.stop()),
+      ]);
     },
   };
 }

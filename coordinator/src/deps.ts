@@ -1,4 +1,5 @@
 import type { Bus, EventEmitter, Logger } from "@switchyard/infra";
+import type { ApprovalFlow } from "./approvals.ts";
 import type { FailurePolicies } from "./failure-policy.ts";
 import type { GoalStore } from "./goal-store.ts";
 import type { Planner } from "./planner/llm-planner.ts";
@@ -24,6 +25,8 @@ export type CoordinatorDeps = {
   failurePolicies: FailurePolicies;
   /** Deterministic handlers a failure policy can fall back to, by name. */
   fallbackHandlers: Record<string, FallbackHandler>;
+  /** The approval flow (set once the coordinator has started it): review timers call into it. */
+  approvals?: ApprovalFlow;
 };
 
 /**

@@ -1,5 +1,6 @@
 import {
   WIRE_VERSION,
+  type ActionProposal,
   type GoalAnswer,
   type HumanAnswer,
   type Goal,
@@ -161,6 +162,58 @@ export function applyResult(
   if (results.length === Object.keys(subtasks).length && results.every((st) => st === "ok"))
     return finish(next, "ok", undefined, now);
   return pause(next, results.includes("needs_approval") ? "needs_approval" : "needs_input", now);
+}
+
+/**
+ * Records the final state of one of a paused subtask's proposals. Once all its proposals are settled the subtask
+ * ends — `ok` (with the agent's answer as output) when every action was executed, `failed` (`policy_denied` for a
+ * rejection or expiry, `tool_error` for a failed action) otherwise — and the goal goes on as after any result.
+ */
+export function settleProposal(
+  record: GoalRecord,
+  proposal: ActionProposal,
+  note: string,
+  now: Date,
+  policies: FailurePolicies = {},
+): GoalRecord | undefined {
+  if (record.phase.type === "finished") return undefined;
+  const state = record.subtasks[proposal.subtaskId];
+  if (state?.type !== "finished" || state.result.status !== "needs_approval") return undefined;
+  const before = state.result.proposals ?? [];
+  if (!before.some((p) => p.id === proposal.id && p.status !== proposal.status)) return undefined;
+  const proposals = before.map((p) => (p.id === proposal.id ? proposal : p));
+  const updated = { ...state.result, proposals };
+  if (proposals.some((p) => p.status === "pending" || p.status === "approved")) {
+    return { ...record, subtasks: { ...record.subtasks, [proposal.subtaskId]: { type: "finished", result: updated } } };
+  }
+  const unsuccessful = proposals.find((p) => p.status !== "executed");
+  const outcome: SubtaskResult =
+    unsuccessful === undefined
+      ? { ...updated, status: "ok", output: updated.partialOutput ?? {}, partialOutput: undefined }
+      : {
+          ...updated,
+          status: "failed",
+          failure: {
+            kind: unsuccessful.status === "failed" ? "tool_error" : "policy_denied",
+            message: `${unsuccessful.tool} (proposal ${unsuccessful.id}) ${unsuccessful.status}${unsuccessful.decidedBy ? ` by ${unsuccessful.decidedBy}` : ""}: ${note}`,
+          },
+        };
+  // Re-open the subtask as if its result had just arrived, so retries, fallbacks and the goal's next steps apply.
+  const reopened: GoalRecord = {
+    ...record,
+    subtasks: {
+      ...record.subtasks,
+      [proposal.subtaskId]: {
+        type: "dispatched",
+        attempt: updated.attempt,
+        agent: updated.agent,
+        dispatchedAt: now.toISOString(),
+        published: true,
+      },
+    },
+    phase: { type: "running" },
+  };
+  return applyResult(reopened, outcome, now, policies);
 }
 
 /** Ends a goal that used up its budget (or time): what has not started is skipped; what runs is cancelled. */

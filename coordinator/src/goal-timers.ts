@@ -30,6 +30,10 @@ export function goalSubtaskTimers(record: GoalRecord, now: Date): Array<Omit<Goa
 export async function handleTimer(timer: GoalTimer, deps: CoordinatorDeps): Promise<void> {
   const wait = Date.parse(timer.at) - Date.now();
   if (wait > 0) throw new RetryLater(Math.min(wait, MAX_SLEEP_MS));
+  if (timer.kind === "review") {
+    if (timer.proposalId !== undefined) await deps.approvals?.onReviewDue(timer.proposalId);
+    return;
+  }
   if (timer.kind === "deadline") {
     const after = await deps.store.update(timer.goalId, (r) => expireRecord(r, new Date())).catch(() => undefined);
     if (after?.phase.type === "finished" && after.phase.result.status === "limit_time") {

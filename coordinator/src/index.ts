@@ -52,3 +52,6 @@ export { decideOnFailure, FailurePolicies, FailurePolicy, loadFailurePolicies, p
 export { goalLimitReached, goalUsage, subtaskBudget } from "./goal-budget.ts";
 export type { FailureDecision } from "./failure-policy.ts";
 export type { FallbackHandler } from "./deps.ts";
+export { ApprovalPolicies, autoApproval, loadApprovalPolicies } from "./approval-policy.ts";
+export { createApprovalFlow } from "./approvals.ts";
+export type { ApprovalFlow } from "./approvals.ts";

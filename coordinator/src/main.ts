@@ -3,6 +3,7 @@ import { runServiceProcess } from "@switchyard/infra";
 import { resolveModel } from "@switchyard/models";
 import { loadCoordinatorEnv } from "./config.ts";
 import { createCoordinator } from "./coordinator.ts";
+import { loadApprovalPolicies } from "./approval-policy.ts";
 import { loadFailurePolicies } from "./failure-policy.ts";
 import { createBusAgentCatalog } from "./planner/agent-catalog.ts";
 import { createLlmPlanner } from "./planner/llm-planner.ts";
@@ -31,6 +32,7 @@ await runServiceProcess({
       planner,
       quotas: loadQuotaPolicy(env),
       failurePolicies: loadFailurePolicies(env.SY_FAILURE_POLICIES_FILE),
+      approvalPolicies: loadApprovalPolicies(env.SY_APPROVAL_POLICIES_FILE),
     });
   },
 });

@@ -1,0 +1,138 @@
+// The approval flow on the coordinator's side: proposals become pending records, a validator policy approves small
+// ones, a person decides the rest (once, however often the decision is delivered), expiry rejects, and a rejection
+// ends the paused subtask with the reason in the goal's result.
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { serveAgent, type ServedAgent } from "@switchyard/agent-kit";
+import { refundsAgent } from "@switchyard/agent-refunds";
+import { ApprovalDecision, ApprovalRecord, ApprovedAction, Goal, WIRE_VERSION } from "@switchyard/contracts";
+import { createCoordinator, loadTemplateCatalog, type Coordinator } from "@switchyard/coordinator";
+import { createLogger, getJson, publishJson, type Buckets, type Bus } from "@switchyard/infra";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectEvents, type EventLog } from "../fixtures/events.ts";
+import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
+import { ENTRIES, ROOT } from "../fixtures/processes.ts";
+
+const run = promisify(execFile);
+const TSX = import.meta.resolve("tsx");
+const logger = createLogger({ service: "test", level: "silent" });
+const prefix = uniquePrefix();
+let server: NatsServerHandle;
+let bus: Bus;
+let buckets: Buckets;
+let log: EventLog;
+let coordinators: Coordinator[] = [];
+let agent: ServedAgent;
+const executeRequests: ApprovedAction[] = [];
+
+beforeAll(async () => {
+  server = await startTestNats();
+  ({ bus, buckets } = await connectTestBus(server, prefix));
+  log = collectEvents(bus.nc, bus.names);
+  bus.nc.subscribe(bus.names.subjects.actionExecute, {
+    callback: (_e, m) => void executeRequests.push(ApprovedAction.parse(m.json())),
+  });
+  const templates = loadTemplateCatalog(join(ROOT, "test/fixtures/templates.json"));
+  const approvalPolicies = {
+    reviewMs: 60_000,
+    tools: { issue_refund: { autoApprove: { path: "amountUsd", max: 50 } } },
+  };
+  coordinators = [await createCoordinator({ bus, buckets, logger, templates, approvalPolicies })];
+  agent = await serveAgent({ agent: refundsAgent, bus, buckets, logger });
+});
+
+afterAll(async () => {
+  log.stop();
+  await agent?.stop();
+  for (const c of coordinators) await c.stop();
+  await bus?.close();
+  await server?.stop();
+});
+
+const cli = (...args: string[]) =>
+  run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...testEnv(server, prefix), SY_USER: "reviewer-rita" },
+    timeout: 60_000,
+  });
+
+async function refundGoal(orderId: string) {
+  const id = randomUUID();
+  const goal = Goal.parse({
+    v: WIRE_VERSION,
+    id,
+    tenant: "acme",
+    user: "dana",
+    text: `Please refund order ${orderId}, it broke.`,
+    plan: "refund",
+    input: { orderId },
+  });
+  await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+  const paused = await log.waitForResult(id);
+  expect(paused.status).toBe("needs_approval");
+  const proposalId = paused.pendingApprovals[0] ?? "";
+  return { id, proposalId };
+}
+
+const record = async (proposalId: string) =>
+  (await getJson(buckets.approvals, bus.names.keys.proposal(proposalId), ApprovalRecord))?.value;
+
+describe("approvals", () => {
+  it("a refund within the policy is approved automatically and sent to the executor", async () => {
+    const { proposalId } = await refundGoal("A-1002");
+    await expect.poll(async () => (await record(proposalId))?.proposal.status).toBe("approved");
+    const r = await record(proposalId);
+    expect(r).toMatchObject({ autoDecided: true, proposal: { decidedBy: "policy", args: { amountUsd: 24 } } });
+    await expect.poll(() => executeRequests.filter((e) => e.proposal.id === proposalId)).toHaveLength(1);
+  });
+
+  it("a refund above the threshold waits in `approvals list`, and a rejection fails the goal with the reason", async () => {
+    const { id, proposalId } = await refundGoal("A-1001");
+    const listed = JSON.parse((await cli("approvals", "list", "--json")).stdout) as Array<{
+      id: string;
+      status: string;
+    }>;
+    expect(listed.find((p) => p.id === proposalId)).toMatchObject({ status: "pending", tool: "issue_refund" });
+
+    const { stdout } = await cli("approvals", "reject", proposalId, "--reason", "customer already got a voucher");
+    expect(stdout).toMatch(/rejected by reviewer-rita at .*: customer already got a voucher/);
+    const final = await log.waitForEvent((e) => e.type === "goal.finished" && e.goalId === id);
+    expect(final).toMatchObject({ status: "failed", failure: { kind: "policy_denied" } });
+    const result = log.results.filter((r) => r.goalId === id).at(-1);
+    expect(result?.failure?.message).toMatch(
+      /issue_refund .* rejected by reviewer-rita: customer already got a voucher/,
+    );
+    expect(executeRequests.some((e) => e.proposal.id === proposalId)).toBe(false);
+  });
+
+  it("a decision delivered twice decides once", async () => {
+    const { proposalId } = await refundGoal("A-1001");
+    const decision = (by: string, decision: "approved" | "rejected") =>
+      ApprovalDecision.parse({ v: WIRE_VERSION, proposalId, decision, decidedBy: by, at: new Date().toISOString() });
+    await publishJson(bus, bus.names.subjects.approvalDecide, ApprovalDecision, decision("ann", "approved"));
+    await publishJson(bus, bus.names.subjects.approvalDecide, ApprovalDecision, decision("ann", "approved"));
+    await publishJson(bus, bus.names.subjects.approvalDecide, ApprovalDecision, decision("bob", "rejected"));
+    await expect.poll(async () => (await record(proposalId))?.proposal.status).toBe("approved");
+    await new Promise((r) => setTimeout(r, 500)); // let the duplicates arrive; they must change nothing
+    expect((await record(proposalId))?.proposal.decidedBy).toBe("ann");
+    expect(executeRequests.filter((e) => e.proposal.id === proposalId)).toHaveLength(1);
+  });
+});
+
+describe("expiry", () => {
+  it("a proposal nobody decides before its review deadline is rejected automatically", async () => {
+    const templates = loadTemplateCatalog(join(ROOT, "test/fixtures/templates.json"));
+    // A second replica with a short review window takes over: stop the first so this one handles the proposal.
+    await coordinators[0]?.stop();
+    coordinators = [
+      await createCoordinator({ bus, buckets, logger, templates, approvalPolicies: { reviewMs: 1_000 } }),
+    ];
+    const { id, proposalId } = await refundGoal("A-1001");
+    await expect.poll(async () => (await record(proposalId))?.proposal.status, { timeout: 15_000 }).toBe("expired");
+    expect((await record(proposalId))?.proposal.decidedBy).toBe("policy:expiry");
+    const final = await log.waitForEvent((e) => e.type === "goal.finished" && e.goalId === id, 10_000);
+    expect(final).toMatchObject({ status: "failed", failure: { kind: "policy_denied" } });
+  });
+});
