@@ -50,26 +50,22 @@ export async function startApprovalConsumers(
     });
   };
   return [
-    await start(
-      names.consumers.coordinatorProposals,
-      names.subjects.proposals,
-      ActionProposal,
-      "proposal",
-      flow.onProposal,
+    await start(names.consumers.coordinatorProposals, names.subjects.proposals, ActionProposal, "proposal", (p) =>
+      flow.onProposal(p),
     ),
     await start(
       names.consumers.coordinatorDecisions,
       names.subjects.approvalDecide,
       ApprovalDecision,
       "approval decision",
-      flow.onDecision,
+      (d) => flow.onDecision(d),
     ),
     await start(
       names.consumers.coordinatorOutcomes,
       names.subjects.actionOutcome,
       ActionOutcome,
       "action outcome",
-      flow.onOutcome,
+      (o) => flow.onOutcome(o),
     ),
   ];
 }
