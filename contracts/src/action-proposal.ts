@@ -14,6 +14,10 @@ export const ActionProposal = z.object({
   tool: z.string().min(1),
   args: z.unknown(),
   argsHash: z.string().min(1),
+  effectKey: z
+    .string()
+    .optional()
+    .describe("The call's effect idempotency key: an approved write runs when the agent makes this same call again."),
   reason: z.string(),
   kind: z.enum(["write", "destructive"]),
   status: ProposalStatus,

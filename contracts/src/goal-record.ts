@@ -59,6 +59,10 @@ export const GoalRecord = z.object({
     .record(SubtaskId, z.array(HumanAnswer))
     .optional()
     .describe("A person's answers to paused subtasks, sent along when they run again."),
+  approvedEffects: z
+    .record(SubtaskId, z.array(z.string()))
+    .optional()
+    .describe("Write calls a person approved, by subtask: sent along when the subtask runs again."),
   pausesSoFar: z.int().nonnegative().optional().describe("How many times the goal has paused."),
   spentOnFailedAttempts: z
     .array(Usage.omit({ ms: true }))

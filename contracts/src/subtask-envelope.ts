@@ -19,6 +19,10 @@ export const SubtaskEnvelope = z.object({
   budget: Budget,
   deadline: Timestamp.describe("Absolute deadline: time spent queued counts against the budget."),
   attempt: z.int().positive(),
+  approvedEffects: z
+    .array(z.string())
+    .optional()
+    .describe("Effect keys of write calls a person approved: the agent may make exactly these calls without asking."),
   answers: z
     .array(HumanAnswer)
     .optional()

@@ -43,6 +43,7 @@ function envelopeFor(record: GoalRecord, subtask: PlannedSubtask, deps: Coordina
     deadline: new Date(goalEnd).toISOString(),
     attempt: state?.type === "dispatched" ? state.attempt : 1,
     answers: record.answers?.[subtask.id],
+    approvedEffects: record.approvedEffects?.[subtask.id],
     tenant: record.goal.tenant,
     user: record.goal.user,
   };

@@ -52,7 +52,10 @@ export function createApprovalFlow(deps: CoordinatorDeps, approvals: ApprovalDep
       `proposal ${verdict.status}`,
     );
     const proposal = after.value.proposal;
-    if (verdict.status === "approved") {
+    if (verdict.status === "approved" && proposal.kind === "write") {
+      // A write is run by the agent itself, once, when the subtask runs again with the approval.
+      await settle(proposal, verdict.reason);
+    } else if (verdict.status === "approved") {
       await publishJson(
         bus,
         bus.names.subjects.actionExecute,

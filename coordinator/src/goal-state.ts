@@ -183,10 +183,31 @@ export function settleProposal(
   if (!before.some((p) => p.id === proposal.id && p.status !== proposal.status)) return undefined;
   const proposals = before.map((p) => (p.id === proposal.id ? proposal : p));
   const updated = { ...state.result, proposals };
-  if (proposals.some((p) => p.status === "pending" || p.status === "approved")) {
+  // An approved destructive action is settled when the executor reports; an approved write, when it is approved.
+  const open = (p: ActionProposal) => p.status === "pending" || (p.status === "approved" && p.kind === "destructive");
+  if (proposals.some(open)) {
     return { ...record, subtasks: { ...record.subtasks, [proposal.subtaskId]: { type: "finished", result: updated } } };
   }
-  const unsuccessful = proposals.find((p) => p.status !== "executed");
+  const unsuccessful = proposals.find((p) => p.status !== "executed" && p.status !== "approved");
+  const approvedWrites = proposals.filter(
+    (p) => p.status === "approved" && p.kind === "write" && p.effectKey !== undefined,
+  );
+  if (unsuccessful === undefined && approvedWrites.length > 0) {
+    // Approved writes run in the agent: the subtask runs again, allowed to make exactly those calls.
+    const keys = [
+      ...(record.approvedEffects?.[proposal.subtaskId] ?? []),
+      ...approvedWrites.map((p) => p.effectKey ?? ""),
+    ];
+    return {
+      ...record,
+      subtasks: {
+        ...record.subtasks,
+        [proposal.subtaskId]: { type: "pending", attempt: updated.attempt + 1, agent: updated.agent },
+      },
+      approvedEffects: { ...record.approvedEffects, [proposal.subtaskId]: keys },
+      phase: { type: "running" },
+    };
+  }
   const outcome: SubtaskResult =
     unsuccessful === undefined
       ? { ...updated, status: "ok", output: updated.partialOutput ?? {}, partialOutput: undefined }

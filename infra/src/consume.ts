@@ -124,6 +124,16 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
       await opts.handle(decoded.value, ctx);
       await msg.ackAck();
     } catch (err) {
+      // Neither is a failure: no backoff, no exhaustion report (the delivery still counts toward `max_deliver`).
+      if (err instanceof ReleaseMessage) {
+        logger.info({ event: "message.released", subject: msg.subject, reason: err.message }, err.message);
+        msg.nak();
+        return;
+      }
+      if (err instanceof RetryLater) {
+        msg.nak(err.delayMs);
+        return;
+      }
       if (ctx.lastDelivery && opts.onExhausted !== undefined) {
         logger.error(
           { event: "message.exhausted", subject: msg.subject, err: errorMessage(err) },

@@ -5,7 +5,8 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { serveAgent, type ServedAgent } from "@switchyard/agent-kit";
+import { defineAgent, defineTool, registerScript, serveAgent, type ServedAgent } from "@switchyard/agent-kit";
+import { z } from "zod";
 import { refundsAgent } from "@switchyard/agent-refunds";
 import { ApprovalDecision, ApprovalRecord, ApprovedAction, Goal, WIRE_VERSION } from "@switchyard/contracts";
 import { createCoordinator, loadTemplateCatalog, type Coordinator } from "@switchyard/coordinator";
@@ -25,7 +26,49 @@ let buckets: Buckets;
 let log: EventLog;
 let coordinators: Coordinator[] = [];
 let agent: ServedAgent;
+let mailer: ServedAgent;
 const executeRequests: ApprovedAction[] = [];
+const sent: string[] = [];
+
+// A write tool whose policy wants a person for every email: approving it lets the agent send exactly that email.
+const sendEmail = defineTool({
+  name: "send_email",
+  description: "Sends an email.",
+  kind: "write",
+  input: z.object({ to: z.string(), body: z.string() }),
+  output: z.object({ sent: z.boolean() }),
+  confirm: () => ({ decision: "require_approval", reason: "every email needs a person" }),
+  run: async ({ to }) => {
+    sent.push(to);
+    return { sent: true };
+  },
+});
+registerScript("mailer", {
+  reply: ({ turn }) =>
+    turn === 0
+      ? {
+          text: "Writing to the customer.",
+          toolCalls: [{ name: "send_email", args: { to: "dana@example.com", body: "Sorry!" } }],
+        }
+      : {
+          toolCalls: [
+            {
+              name: "final_answer",
+              args: { answer: { mailed: true }, assessment: { established: [], assumed: [], unknown: [] } },
+            },
+          ],
+        },
+});
+const mailerAgent = defineAgent({
+  name: "mailer",
+  version: "1.0.0",
+  description: "Test fixture: emails a customer.",
+  input: z.object({ text: z.string() }),
+  output: z.object({ mailed: z.boolean() }),
+  instructions: "Email the customer, then answer.",
+  tools: [sendEmail],
+  model: "scripted:mailer",
+});
 
 beforeAll(async () => {
   server = await startTestNats();
@@ -41,11 +84,13 @@ beforeAll(async () => {
   };
   coordinators = [await createCoordinator({ bus, buckets, logger, templates, approvalPolicies })];
   agent = await serveAgent({ agent: refundsAgent, bus, buckets, logger });
+  mailer = await serveAgent({ agent: mailerAgent, bus, buckets, logger });
 });
 
 afterAll(async () => {
   log.stop();
   await agent?.stop();
+  await mailer?.stop();
   for (const c of coordinators) await c.stop();
   await bus?.close();
   await server?.stop();
@@ -118,6 +163,29 @@ describe("approvals", () => {
     await new Promise((r) => setTimeout(r, 500)); // let the duplicates arrive; they must change nothing
     expect((await record(proposalId))?.proposal.decidedBy).toBe("ann");
     expect(executeRequests.filter((e) => e.proposal.id === proposalId)).toHaveLength(1);
+  });
+});
+
+describe("writes that need a person", () => {
+  it("wait in the same queue; once approved the agent makes exactly that call, once, and the goal completes", async () => {
+    const id = randomUUID();
+    const goal = Goal.parse({ v: WIRE_VERSION, id, tenant: "acme", user: "dana", text: "mail dana", plan: "mail" });
+    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+    const paused = await log.waitForResult(id);
+    expect(paused.status).toBe("needs_approval");
+    expect(sent).toEqual([]);
+    const proposalId = paused.pendingApprovals[0] ?? "";
+    expect(paused.subtasks[0]?.proposals?.[0]).toMatchObject({
+      kind: "write",
+      tool: "send_email",
+      reason: expect.stringMatching(/every email needs a person/),
+    });
+
+    await cli("approvals", "approve", proposalId, "--reason", "fine");
+    const final = await log.waitForEvent((e) => e.type === "goal.finished" && e.goalId === id, 15_000);
+    expect(final).toMatchObject({ status: "ok" });
+    expect(sent).toEqual(["dana@example.com"]);
+    expect(executeRequests.some((e) => e.proposal.id === proposalId)).toBe(false);
   });
 });
 

@@ -161,6 +161,7 @@ export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult
         input: input.data,
         upstream: envelope.upstream,
         answers: envelope.answers,
+        approvedEffects: envelope.approvedEffects,
         budget: { ...budget, maxMs: undefined },
         deadlineMs,
         signal: controller.signal,

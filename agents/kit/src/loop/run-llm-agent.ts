@@ -52,6 +52,8 @@ export type RunLlmAgentOptions = {
   upstream: Record<string, unknown>;
   /** A person's answers, when the subtask runs again after `needs_input`. */
   answers?: HumanAnswer[];
+  /** Effect keys of write calls a person approved: they run without asking again. */
+  approvedEffects?: string[];
   budget: Budget;
   deadlineMs: number;
   /** Aborted at the deadline or on cancellation; `cancelled()` says which. */
@@ -303,6 +305,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
             maxOutputChars: loop.toolOutputMaxChars,
             reason: trimTo(response.text, 1_000),
             tainted,
+            approvedEffects: opts.approvedEffects ?? [],
           });
           span.setAttributes({
             [ATTR.toolOutcome]: o.outcome,

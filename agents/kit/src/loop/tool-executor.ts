@@ -39,6 +39,8 @@ export type ToolCallContext = {
   reason: string;
   /** True once the run has read untrusted tool output: write tools then need approval. */
   tainted: boolean;
+  /** Effect keys of write calls a person approved for this subtask. */
+  approvedEffects: string[];
 };
 
 /** The effect idempotency key: `<goalId>/<subtaskId>/<tool>/<sha256 of canonical args>`. */
@@ -102,6 +104,7 @@ export async function executeToolCall(
       tool: tool.name,
       args: args.data,
       argsHash: sha256Hex(canonicalJson(args.data ?? null)),
+      effectKey: key,
       reason,
       kind,
       status: "pending",
@@ -127,8 +130,10 @@ export async function executeToolCall(
   if (tool.kind === "write") {
     const recorded = await ctx.effects.find(key);
     if (recorded !== undefined) return replay(recorded);
+    // A person approved exactly this call (same effect key): it runs without asking again.
+    const approved = ctx.approvedEffects.includes(key);
     const verdict =
-      tool.confirm === undefined
+      approved || tool.confirm === undefined
         ? ALLOW
         : await untilAborted(Promise.resolve(tool.confirm(args.data, toolCtx)), ctx.signal);
     if (verdict.decision === "deny")
@@ -137,7 +142,7 @@ export async function executeToolCall(
     const why =
       verdict.decision === "require_approval"
         ? verdict.reason
-        : ctx.tainted
+        : ctx.tainted && !approved
           ? "the run has read untrusted tool output"
           : undefined;
     if (why !== undefined) {
