@@ -68,6 +68,8 @@ export default tseslint.config(
   { files: ["models/**/*.ts"], rules: boundary([]) },
   { files: ["coordinator/**/*.ts"], rules: boundary(["@switchyard/coordinator"]) },
   { files: ["agents/**/*.ts"], rules: boundary(["@switchyard/agent-kit"]) },
+  // The executor holds the destructive actions: it stands on contracts and infra alone.
+  { files: ["executor/**/*.ts"], rules: boundary(["@switchyard/executor"], ["@switchyard/models"]) },
   { files: ["cli/**/*.ts"], rules: boundary(["@switchyard/cli"]) },
   { files: ["**/*.test.ts", "test/**/*.ts", "cli/**/*.ts", "**/scripts/**/*.ts"], rules: { "no-console": "off" } },
   { files: ["test/**/*.ts"], rules: { "no-restricted-imports": "off" } },

@@ -7,9 +7,11 @@ export const WORKSPACE_ROOT = resolve(import.meta.dirname, "..", "..");
 /** A deployable service of the workspace: its name and the entry file that runs it. */
 export type ServiceEntry = { name: string; entry: string };
 
-/** The coordinator and every agent package that has a `src/main.ts`, in start order. */
+/** The coordinator, the executor (when present) and every agent package that has a `src/main.ts`, in start order. */
 export function workspaceServices(root: string = WORKSPACE_ROOT): ServiceEntry[] {
   const services: ServiceEntry[] = [{ name: "coordinator", entry: join(root, "coordinator", "src", "main.ts") }];
+  const executor = join(root, "executor", "src", "main.ts");
+  if (existsSync(executor)) services.push({ name: "executor", entry: executor });
   const agentsDir = join(root, "agents");
   for (const dir of readdirSync(agentsDir).sort()) {
     const entry = join(agentsDir, dir, "src", "main.ts");

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import { loadConfig } from "./config.ts";
 import { connectBus, type Bus } from "./connect.ts";
-import { startConsumer, type InvalidDelivery } from "./consume.ts";
+import { ReleaseMessage, RetryLater, startConsumer, type InvalidDelivery } from "./consume.ts";
 import { createLogger } from "./logger.ts";
 import { startNatsServer, type NatsServerHandle } from "./nats-server.ts";
 import { ensureConsumer, ensureTopology } from "./topology.ts";
@@ -100,4 +100,46 @@ it("terminates and reports a bad message, retries a failing handler, and keeps c
   ]);
   const info = await bus.jsm.consumers.info(bus.names.streams.tasks, durable);
   expect(info.num_pending + info.num_ack_pending).toBe(0);
+});
+
+it("brings a RetryLater message back after its delay and a released one at once, neither as a failure", async () => {
+  const durable = bus.names.consumers.agent("later");
+  const subject = bus.names.subjects.task("later");
+  await ensureConsumer(bus, { stream: bus.names.streams.tasks, durable, filterSubject: subject, maxDeliver: 2 });
+  const deliveries: Array<{ n: number; count: number; at: number }> = [];
+  const exhausted: number[] = [];
+  const consumer = startConsumer({
+    bus,
+    stream: bus.names.streams.tasks,
+    durable,
+    schema: Job,
+    what: "job",
+    logger,
+    maxDeliver: 2,
+    handle: async ({ n }, ctx) => {
+      deliveries.push({ n, count: ctx.deliveryCount, at: Date.now() });
+      if (n === 1) {
+        if (ctx.deliveryCount === 1) throw new RetryLater(1_500);
+        return;
+      }
+      // Released on every delivery, the last one included: still never reported as exhausted.
+      throw new ReleaseMessage("shutting down");
+    },
+    onInvalid: async () => {},
+    onExhausted: async ({ n }) => void exhausted.push(n),
+  });
+  await bus.js.publish(subject, JSON.stringify({ n: 1 }));
+  await bus.js.publish(subject, JSON.stringify({ n: 2 }));
+  await expect.poll(() => deliveries.length, { timeout: 10_000 }).toBe(4);
+  await new Promise((r) => setTimeout(r, 500)); // no fifth delivery: max_deliver is 2
+  await consumer.stop();
+  expect(deliveries).toHaveLength(4);
+  const gap = (n: number) => {
+    const [first, second] = deliveries.filter((d) => d.n === n);
+    return (second?.at ?? 0) - (first?.at ?? 0);
+  };
+  expect(gap(1)).toBeGreaterThanOrEqual(1_400);
+  // Not the exponential failure backoff, nor ack_wait (1 s): at once.
+  expect(gap(2)).toBeLessThan(900);
+  expect(exhausted).toEqual([]);
 });

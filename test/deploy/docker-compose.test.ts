@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CoordinatorEnv } from "@switchyard/coordinator";
+import { ExecutorEnv } from "@switchyard/executor";
 import { ConfigEnv, loadConfig } from "@switchyard/infra";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -21,8 +22,8 @@ const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8"), { 
   services: Record<string, Service>;
 };
 const switchyard = Object.entries(compose.services).filter(([name]) => name !== "nats");
-// Every variable a service may be given, with its rule: infra's shared config plus the coordinator's own.
-const KnownEnv = z.strictObject({ ...ConfigEnv.shape, ...CoordinatorEnv.shape });
+// Every variable a service may be given, with its rule: infra's shared config plus the coordinator's and executor's own.
+const KnownEnv = z.strictObject({ ...ConfigEnv.shape, ...CoordinatorEnv.shape, ...ExecutorEnv.shape });
 
 describe("docker-compose.yml", () => {
   it("runs nats with JetStream on a volume from a pinned 2.10+ image", () => {
@@ -34,9 +35,11 @@ describe("docker-compose.yml", () => {
     expect(nats?.volumes).toContain("./deploy/nats.conf:/etc/nats/nats.conf:ro");
   });
 
-  it("has the coordinator and every example agent as its own service with a replica count", () => {
+  it("has the coordinator, the executor and every example agent as its own service with a replica count", () => {
     const agentDirs = ["classifier", "keywords", "refunds", "report", "researcher", "writer"];
-    expect(switchyard.map(([n]) => n).sort()).toEqual(["coordinator", ...agentDirs.map((a) => `agent-${a}`)].sort());
+    expect(switchyard.map(([n]) => n).sort()).toEqual(
+      ["coordinator", "executor", ...agentDirs.map((a) => `agent-${a}`)].sort(),
+    );
     for (const [name, svc] of switchyard) {
       expect(svc.deploy?.replicas, name).toBeGreaterThanOrEqual(1);
       expect(svc.build, name).toBe(".");

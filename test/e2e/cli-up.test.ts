@@ -26,7 +26,7 @@ const alive = (pid: number) => {
   }
 };
 
-it("starts the coordinator and each agent as processes, serves a goal, and stops them all on SIGTERM", async () => {
+it("starts the coordinator, the executor and each agent as processes, serves a goal, and stops them all on SIGTERM", async () => {
   const env = { ...process.env, ...testEnv(server, uniquePrefix()) };
   const up = spawn(process.execPath, ["--import", TSX, ENTRIES.cli, "up", "--nats", server.url], {
     cwd: ROOT,
@@ -54,6 +54,7 @@ it("starts the coordinator and each agent as processes, serves a goal, and stops
     "agent-researcher",
     "agent-writer",
     "coordinator",
+    "executor",
   ]);
 
   const cli = (...args: string[]) =>
