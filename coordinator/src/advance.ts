@@ -111,32 +111,41 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
       const st = record.subtasks[s.id];
       return st?.type === "dispatched" && !st.published;
     });
-    for (const subtask of unpublished) {
-      const envelope = envelopeFor(record, subtask, deps);
-      const subject = bus.names.subjects.task(envelope.agent);
-      await publishTraced(
-        record,
-        subject,
-        { [ATTR.subtaskId]: subtask.id, [ATTR.genAiAgentName]: envelope.agent },
-        (headers) =>
-          // The msg id makes a republish after a crash a no-op inside the duplicate window; the agent's ledger covers the rest.
-          publishJson(bus, subject, SubtaskEnvelope, envelope, {
-            msgId: `${envelope.idempotencyKey}/${envelope.attempt}`,
-            headers,
-          }),
-      );
-      logger.info(
-        { event: "subtask.dispatched", goalId, subtaskId: subtask.id, agent: envelope.agent, traceId: record.traceId },
-        "subtask dispatched",
-      );
-      await deps.events.emitSafely({
-        type: "subtask.dispatched",
-        goalId,
-        subtaskId: subtask.id,
-        agent: envelope.agent,
-        attempt: envelope.attempt,
-      });
-    }
+    // Independent subtasks go out together: the DAG's parallel branches start at the same time.
+    await Promise.all(
+      unpublished.map(async (subtask) => {
+        const envelope = envelopeFor(record, subtask, deps);
+        const subject = bus.names.subjects.task(envelope.agent);
+        await publishTraced(
+          record,
+          subject,
+          { [ATTR.subtaskId]: subtask.id, [ATTR.genAiAgentName]: envelope.agent },
+          (headers) =>
+            // The msg id makes a republish after a crash a no-op inside the duplicate window; the agent's ledger covers the rest.
+            publishJson(bus, subject, SubtaskEnvelope, envelope, {
+              msgId: `${envelope.idempotencyKey}/${envelope.attempt}`,
+              headers,
+            }),
+        );
+        logger.info(
+          {
+            event: "subtask.dispatched",
+            goalId,
+            subtaskId: subtask.id,
+            agent: envelope.agent,
+            traceId: record.traceId,
+          },
+          "subtask dispatched",
+        );
+        await deps.events.emitSafely({
+          type: "subtask.dispatched",
+          goalId,
+          subtaskId: subtask.id,
+          agent: envelope.agent,
+          attempt: envelope.attempt,
+        });
+      }),
+    );
     if (unpublished.length > 0) {
       const ids = unpublished.map((s) => s.id);
       await store.update(goalId, (r) => markPublished(r, ids));

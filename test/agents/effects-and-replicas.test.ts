@@ -58,13 +58,18 @@ it("two replicas share one agent's work, and $SRV.INFO lists the agent card", as
   ];
   await Promise.all(replicas.map((r) => r.ready()));
 
-  const infos = await new Svcm(stack.bus.nc).client({ strategy: "stall", stall: 300, maxWait: 2_000 }).info("notifier");
-  const cards: AgentCard[] = [];
-  for await (const info of infos) {
-    if (info.metadata?.["sy_prefix"] === stack.bus.names.prefix)
-      cards.push(AgentCard.parse(JSON.parse(info.metadata["sy_card"] ?? "")));
-  }
-  expect(cards).toHaveLength(2);
+  // Discovery is a scatter-gather: on a busy machine a replica may answer late, so ask until both have answered.
+  const discover = async () => {
+    const infos = await new Svcm(stack.bus.nc).client({ strategy: "timer", maxWait: 1_000 }).info("notifier");
+    const found: AgentCard[] = [];
+    for await (const info of infos) {
+      if (info.metadata?.["sy_prefix"] === stack.bus.names.prefix)
+        found.push(AgentCard.parse(JSON.parse(info.metadata["sy_card"] ?? "")));
+    }
+    return found;
+  };
+  let cards: AgentCard[] = [];
+  await expect.poll(async () => (cards = await discover()).length, { timeout: 15_000 }).toBe(2);
   expect(cards[0]).toMatchObject({
     name: "notifier",
     kind: "llm",

@@ -145,7 +145,11 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       traceId,
     });
     const ids = { goalId: envelope.goalId, subtaskId: envelope.subtaskId, agent: agent.name };
-    const recorded = await ledger.find(envelope.goalId, envelope.subtaskId, envelope.attempt);
+    // Both lookups at once: they are on the path of every subtask.
+    const [recorded, cancelEntry] = await Promise.all([
+      ledger.find(envelope.goalId, envelope.subtaskId, envelope.attempt),
+      buckets.goals.get(names.keys.cancel(envelope.goalId)),
+    ]);
     if (recorded !== undefined) {
       log.info(
         { event: "subtask.replayed", delivery: ctx.deliveryCount },
@@ -161,7 +165,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
       return;
     }
     // A goal cancelled while this subtask waited in the queue is not started at all.
-    const cancelRequested = (await buckets.goals.get(names.keys.cancel(envelope.goalId)))?.operation === "PUT";
+    const cancelRequested = cancelEntry?.operation === "PUT";
     await events.emitSafely({ ...ids, type: "subtask.started", attempt: envelope.attempt, instance: config.instance });
     log.info({ event: "subtask.started", delivery: ctx.deliveryCount }, "subtask started");
     const cancel = new AbortController();

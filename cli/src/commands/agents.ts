@@ -11,7 +11,8 @@ export const AGENTS_USAGE = `switchyard agents [--json] [--nats <url>]
 
 /** The cards of the running agents under this bus's prefix, one per agent name, with their replica count. */
 export async function discoverAgents(bus: Bus, waitMs = 1_500): Promise<Array<{ card: AgentCard; instances: number }>> {
-  const client = new Svcm(bus.nc).client({ strategy: "stall", stall: 300, maxWait: waitMs });
+  // A fixed wait (not "stall"): every replica that answers within it is counted, even a slow one.
+  const client = new Svcm(bus.nc).client({ strategy: "timer", maxWait: waitMs });
   const byName = new Map<string, { card: AgentCard; instances: number }>();
   const infos = await client.info().catch(() => undefined);
   if (infos === undefined) return [];
