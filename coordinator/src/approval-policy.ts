@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
-import { describeIssues, errorMessage, toValidationIssues } from "@switchyard/infra";
 import type { ActionProposal } from "@switchyard/contracts";
 import { z } from "zod";
-import { CoordinatorError } from "./errors.ts";
+import { readJsonConfigFile } from "./json-config-file.ts";
 
 /** A validator rule: approve automatically when a numeric field of the args is at most `max`. */
 const AutoApprove = z.object({
@@ -37,25 +35,7 @@ export function autoApproval(policies: ApprovalPolicies, proposal: ActionProposa
 
 /** Reads policies from `SY_APPROVAL_POLICIES_FILE`; a bad file fails start-up naming the field. */
 export function loadApprovalPolicies(file: string | undefined): ApprovalPolicies {
-  if (file === undefined || file === "") return ApprovalPolicies.parse({});
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new CoordinatorError(
-      "SY_ERR_CONFIG_INVALID",
-      "caller",
-      `SY_APPROVAL_POLICIES_FILE=${file}: ${errorMessage(err)}`,
-      { cause: err },
-    );
-  }
-  const parsed = ApprovalPolicies.safeParse(raw);
-  if (!parsed.success) {
-    throw new CoordinatorError(
-      "SY_ERR_CONFIG_INVALID",
-      "caller",
-      `SY_APPROVAL_POLICIES_FILE=${file}: ${describeIssues(toValidationIssues(parsed.error))}`,
-    );
-  }
-  return parsed.data;
+  return file === undefined || file === ""
+    ? ApprovalPolicies.parse({})
+    : readJsonConfigFile("SY_APPROVAL_POLICIES_FILE", file, ApprovalPolicies);
 }

@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
 import { AgentName, FailureKind, type SubtaskResult } from "@switchyard/contracts";
-import { describeIssues, errorMessage, toValidationIssues } from "@switchyard/infra";
 import { z } from "zod";
-import { CoordinatorError } from "./errors.ts";
+import { readJsonConfigFile } from "./json-config-file.ts";
 
 /** What to do when a subtask of an agent fails: retry with backoff, then fall back. */
 export const FailurePolicy = z.object({
@@ -64,25 +62,5 @@ export function decideOnFailure(result: SubtaskResult, policy: FailurePolicy, no
 
 /** Reads failure policies from a JSON file (`SY_FAILURE_POLICIES_FILE`); a bad file fails start-up naming the field. */
 export function loadFailurePolicies(file: string | undefined): FailurePolicies {
-  if (file === undefined || file === "") return {};
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new CoordinatorError(
-      "SY_ERR_CONFIG_INVALID",
-      "caller",
-      `SY_FAILURE_POLICIES_FILE=${file}: ${errorMessage(err)}`,
-      { cause: err },
-    );
-  }
-  const parsed = FailurePolicies.safeParse(raw);
-  if (!parsed.success) {
-    throw new CoordinatorError(
-      "SY_ERR_CONFIG_INVALID",
-      "caller",
-      `SY_FAILURE_POLICIES_FILE=${file}: ${describeIssues(toValidationIssues(parsed.error))}`,
-    );
-  }
-  return parsed.data;
+  return file === undefined || file === "" ? {} : readJsonConfigFile("SY_FAILURE_POLICIES_FILE", file, FailurePolicies);
 }
