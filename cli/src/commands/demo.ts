@@ -13,7 +13,7 @@ export const DEMO_USAGE = `switchyard demo [--plan demo|support] [--nats <url>] 
   with the "demo" plan, prints its result and stops everything. Service logs go to .switchyard/logs/.`;
 
 const DEMO_TEXT =
-  "Switchyard runs specialist agents on NATS JetStream. Each agent runs under hard budgets, and every agent result is validated and idempotent, so agents stay trustworthy in production.";
+  "Agents fail in production in boring ways. Budgets stop agents that loop, idempotency keys stop agents that repeat side effects, and approvals stop agents that take destructive actions.";
 
 // The support demo's ticket: a refund above the auto-approval threshold, so it waits for a person.
 const SUPPORT_TEXT =
