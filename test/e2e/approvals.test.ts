@@ -1,10 +1,8 @@
 // The approval flow on the coordinator's side: proposals become pending records, a validator policy approves small
 // ones, a person decides the rest (once, however often the decision is delivered), expiry rejects, and a rejection
 // ends the paused subtask with the reason in the goal's result.
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { defineAgent, defineTool, registerScript, serveAgent, type ServedAgent } from "@switchyard/agent-kit";
 import { z } from "zod";
 import { refundsAgent } from "@switchyard/agent-refunds";
@@ -14,10 +12,8 @@ import { createLogger, getJson, publishJson, type Buckets, type Bus } from "@swi
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
 import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
-import { ENTRIES, ROOT } from "../fixtures/processes.ts";
+import { ROOT, runCli } from "../fixtures/processes.ts";
 
-const run = promisify(execFile);
-const TSX = import.meta.resolve("tsx");
 const logger = createLogger({ service: "test", level: "silent" });
 const prefix = uniquePrefix();
 let server: NatsServerHandle;
@@ -96,12 +92,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const cli = (...args: string[]) =>
-  run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...testEnv(server, prefix), SY_USER: "reviewer-rita" },
-    timeout: 60_000,
-  });
+const cli = (...args: string[]) => runCli({ ...testEnv(server, prefix), SY_USER: "reviewer-rita" }, ...args);
 
 async function refundGoal(orderId: string) {
   const id = randomUUID();
@@ -160,7 +151,16 @@ describe("approvals", () => {
     await publishJson(bus, bus.names.subjects.approvalDecide, ApprovalDecision, decision("ann", "approved"));
     await publishJson(bus, bus.names.subjects.approvalDecide, ApprovalDecision, decision("bob", "rejected"));
     await expect.poll(async () => (await record(proposalId))?.proposal.status).toBe("approved");
-    await new Promise((r) => setTimeout(r, 500)); // let the duplicates arrive; they must change nothing
+    // All three decisions handled (acked) by the coordinator; the duplicates must have changed nothing.
+    await expect
+      .poll(async () => {
+        const info = await bus.jsm.consumers.info(
+          bus.names.streams.proposals,
+          bus.names.consumers.coordinatorDecisions,
+        );
+        return info.num_pending + info.num_ack_pending;
+      })
+      .toBe(0);
     expect((await record(proposalId))?.proposal.decidedBy).toBe("ann");
     expect(executeRequests.filter((e) => e.proposal.id === proposalId)).toHaveLength(1);
   });

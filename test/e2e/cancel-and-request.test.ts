@@ -1,8 +1,6 @@
 // Cancellation from the CLI and the bus, and the blocking request-reply way to run a goal.
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { serveAgent, type ServedAgent } from "@switchyard/agent-kit";
 import { Goal, GoalReply, WIRE_VERSION } from "@switchyard/contracts";
 import { createCoordinator, loadTemplateCatalog, type Coordinator } from "@switchyard/coordinator";
@@ -11,10 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sleepyAgent } from "../fixtures/agents/sleepy.ts";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
 import { connectTestBus, startTestNats, testEnv, type NatsServerHandle } from "../fixtures/nats.ts";
-import { ENTRIES, ROOT } from "../fixtures/processes.ts";
+import { ROOT, runCli } from "../fixtures/processes.ts";
 
-const run = promisify(execFile);
-const TSX = import.meta.resolve("tsx");
 const logger = createLogger({ service: "test", level: "silent" });
 const PREFIX = `t${randomUUID().slice(0, 8)}`;
 let server: NatsServerHandle;
@@ -58,16 +54,8 @@ describe("cancellation", () => {
     await publishJson(bus, bus.names.subjects.goalSubmit, Goal, slowGoal(id, 30_000), { msgId: id });
     await log.waitForEvent((e) => e.type === "subtask.started" && e.goalId === id);
 
-    const env = { ...process.env, ...testEnv(server, PREFIX) };
-    const { stdout } = await run(
-      process.execPath,
-      ["--import", TSX, ENTRIES.cli, "cancel", id, "--reason", "customer withdrew"],
-      {
-        cwd: ROOT,
-        env,
-        timeout: 30_000,
-      },
-    );
+    const env = testEnv(server, PREFIX);
+    const { stdout } = await runCli(env, "cancel", id, "--reason", "customer withdrew");
     expect(stdout.trim()).toBe(`goal ${id}: cancelled`);
     const result = await log.waitForResult(id);
     expect(result.status).toBe("cancelled");
@@ -78,11 +66,7 @@ describe("cancellation", () => {
       false,
     );
 
-    const again = await run(process.execPath, ["--import", TSX, ENTRIES.cli, "cancel", id], {
-      cwd: ROOT,
-      env,
-      timeout: 30_000,
-    });
+    const again = await runCli(env, "cancel", id);
     expect(again.stdout).toMatch(/had already ended cancelled/);
   });
 

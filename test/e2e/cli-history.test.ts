@@ -1,15 +1,10 @@
 // `switchyard trace` and `switchyard costs` read back what real goals left in the events stream.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { GoalResult, wireNames } from "@switchyard/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
 import { startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
-import { ENTRIES, ROOT, startProcess, stopAll, type ServiceProcess } from "../fixtures/processes.ts";
-
-const run = promisify(execFile);
-const TSX = import.meta.resolve("tsx");
+import { ENTRIES, runCli, type ServiceProcess, startProcess, stopAll } from "../fixtures/processes.ts";
 
 /** A node of `trace --json` (the shape the CLI documents). */
 type Node = { type: string; label: string; status?: string; children: Node[] } & Record<string, unknown>;
@@ -30,12 +25,7 @@ let log: EventLog;
 /** The goals run for the tests, with whom they ran for. */
 const goals: Array<{ user: string; result: GoalResult }> = [];
 
-const cli = (...args: string[]) =>
-  run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  });
+const cli = (...args: string[]) => runCli({ ...env }, ...args);
 
 beforeAll(async () => {
   server = await startTestNats();

@@ -1,13 +1,11 @@
 // `switchyard up` runs every service as its own process and stops them all on SIGTERM.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { promisify } from "node:util";
 import { GoalResult } from "@switchyard/contracts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
-import { ENTRIES, ROOT } from "../fixtures/processes.ts";
+import { ENTRIES, ROOT, runCli } from "../fixtures/processes.ts";
 
-const run = promisify(execFile);
 const TSX = import.meta.resolve("tsx");
 let server: NatsServerHandle;
 beforeAll(async () => {
@@ -27,7 +25,8 @@ const alive = (pid: number) => {
 };
 
 it("starts the coordinator, the executor and each agent as processes, serves a goal, and stops them all on SIGTERM", async () => {
-  const env = { ...process.env, ...testEnv(server, uniquePrefix()) };
+  const prefix = uniquePrefix();
+  const env = { ...process.env, ...testEnv(server, prefix) };
   const up = spawn(process.execPath, ["--import", TSX, ENTRIES.cli, "up", "--nats", server.url], {
     cwd: ROOT,
     env,
@@ -57,8 +56,7 @@ it("starts the coordinator, the executor and each agent as processes, serves a g
     "executor",
   ]);
 
-  const cli = (...args: string[]) =>
-    run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], { cwd: ROOT, env, timeout: 60_000 });
+  const cli = (...args: string[]) => runCli(testEnv(server, prefix), ...args);
   const { stdout } = await cli("goal", "Processes talk over the bus. The bus carries goals.", "--json");
   expect(GoalResult.parse(JSON.parse(stdout)).status).toBe("ok");
 

@@ -1,9 +1,7 @@
 // A goal flows end to end through real processes (coordinator + the two example agents) on a real nats-server.
 import { randomUUID } from "node:crypto";
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { GoalResult, wireNames } from "@switchyard/contracts";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -11,10 +9,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
 import { startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
-import { ENTRIES, ROOT, startProcess, stopAll, type ServiceProcess } from "../fixtures/processes.ts";
-
-const run = promisify(execFile);
-const TSX = import.meta.resolve("tsx");
+import { ENTRIES, ROOT, runCli, type ServiceProcess, startProcess, stopAll } from "../fixtures/processes.ts";
 
 let server: NatsServerHandle;
 let prefix: string;
@@ -157,12 +152,7 @@ describe("a goal end to end", () => {
 });
 
 describe("the CLI against the running services", () => {
-  const cli = (...args: string[]) =>
-    run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
+  const cli = (...args: string[]) => runCli({ ...env }, ...args);
 
   it("`goal --json` prints only the GoalResult as JSON", async () => {
     const { stdout } = await cli(

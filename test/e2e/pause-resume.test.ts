@@ -1,9 +1,7 @@
 // A subtask that ends needs_input pauses its goal; `switchyard goals --paused` lists it; `switchyard answer` resumes it
 // and the goal completes with the answer used.
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { serveAgent, type ServedAgent } from "@switchyard/agent-kit";
 import { Goal, GoalRecord, GoalResult, WIRE_VERSION } from "@switchyard/contracts";
 import { createCoordinator, loadTemplateCatalog, type Coordinator } from "@switchyard/coordinator";
@@ -13,10 +11,8 @@ import { askerAgent } from "../fixtures/agents/asker.ts";
 import { sleepyAgent } from "../fixtures/agents/sleepy.ts";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
 import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
-import { ENTRIES, ROOT } from "../fixtures/processes.ts";
+import { ROOT, runCli } from "../fixtures/processes.ts";
 
-const run = promisify(execFile);
-const TSX = import.meta.resolve("tsx");
 const logger = createLogger({ service: "test", level: "silent" });
 const prefix = uniquePrefix();
 let server: NatsServerHandle;
@@ -43,12 +39,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const cli = (...args: string[]) =>
-  run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...testEnv(server, prefix), SY_USER: "operator-ann" },
-    timeout: 60_000,
-  });
+const cli = (...args: string[]) => runCli({ ...testEnv(server, prefix), SY_USER: "operator-ann" }, ...args);
 
 it("pauses on needs_input, lists the question, and completes after an answer from the CLI", async () => {
   const id = randomUUID();

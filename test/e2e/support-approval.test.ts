@@ -1,9 +1,7 @@
 // The support demo's refund, decided by a person: approving it lets the goal finish ok with the refund's result
 // (executed once by the executor); rejecting it ends the goal with a clear status and the reviewer's reason.
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { serveAgent, type ServedAgent } from "@switchyard/agent-kit";
 import { classifierAgent } from "@switchyard/agent-classifier";
 import { refundsAgent } from "@switchyard/agent-refunds";
@@ -17,10 +15,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
 import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
-import { ENTRIES, ROOT } from "../fixtures/processes.ts";
+import { ROOT, runCli } from "../fixtures/processes.ts";
 
-const run = promisify(execFile);
-const TSX = import.meta.resolve("tsx");
 const logger = createLogger({ service: "test", level: "silent" });
 const prefix = uniquePrefix();
 let server: NatsServerHandle;
@@ -68,12 +64,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const cli = (...args: string[]) =>
-  run(process.execPath, ["--import", TSX, ENTRIES.cli, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...testEnv(server, prefix), SY_USER: "reviewer-rita" },
-    timeout: 60_000,
-  });
+const cli = (...args: string[]) => runCli({ ...testEnv(server, prefix), SY_USER: "reviewer-rita" }, ...args);
 
 async function supportGoal(): Promise<{ id: string; paused: GoalResult }> {
   const id = randomUUID();
