@@ -4,6 +4,7 @@ import { CliError } from "./client.ts";
 import { AGENTS_USAGE, agentsCommand } from "./commands/agents.ts";
 import { ANSWER_USAGE, answerCommand } from "./commands/answer.ts";
 import { APPROVALS_USAGE, approvalsCommand } from "./commands/approvals.ts";
+import { AUTH_USAGE, authCommand } from "./commands/auth.ts";
 import { CANCEL_USAGE, cancelCommand } from "./commands/cancel.ts";
 import { COSTS_USAGE, costsCommand } from "./commands/costs.ts";
 import { DEMO_USAGE, demoCommand } from "./commands/demo.ts";
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   approvals: { run: approvalsCommand, usage: APPROVALS_USAGE },
   trace: { run: traceCommand, usage: TRACE_USAGE },
   costs: { run: costsCommand, usage: COSTS_USAGE },
+  auth: { run: authCommand, usage: AUTH_USAGE },
 };
 
 const HELP = `switchyard — a multi-agent coordinator on NATS JetStream

@@ -1,20 +1,32 @@
 import { join } from "node:path";
-import { DEFAULT_NATS_URL, isReachable, startNatsServer, type NatsServerHandle } from "@switchyard/infra";
+import { connect } from "@nats-io/transport-node";
+import {
+  AUTH_CONF_FILE,
+  credentialsEnv,
+  DEFAULT_NATS_URL,
+  freePort,
+  isReachable,
+  startNatsServer,
+  type NatsServerHandle,
+} from "@switchyard/infra";
+import { DEV_AUTH_DIR, ensureDevCredentials } from "./credentials.ts";
 import { superviseServices, type OutputMode, type Supervisor } from "./supervisor.ts";
 import { WORKSPACE_ROOT, workspaceServices } from "./workspace.ts";
 
 /** Where the stack's NATS comes from. */
 export type NatsChoice =
-  /** Use this URL (from `--nats` or `NATS_URL`). */
+  /** Use this URL (from `--nats` or `NATS_URL`): a server configured with the credentials' `nats-auth.conf`. */
   | { kind: "url"; url: string }
-  /** Use a server on the default port if one answers, else start one there with a store dir in `.switchyard/`. */
-  | { kind: "default-or-local" }
+  /** Start a server with a store dir in `.switchyard/`, on the default port if it is free, else on a free port. */
+  | { kind: "local" }
   /** Start a private server on a free port with a temporary store dir. */
   | { kind: "private" };
 
 /** A running local stack: NATS (maybe started by us) and every service as a child process. */
 export type Stack = {
   natsUrl: string;
+  /** The credentials directory the stack's identities come from (absent on an open bus). */
+  authDir?: string;
   /** Environment that reaches this stack's NATS (for more processes or a client). */
   env: Record<string, string>;
   startedNats: boolean;
@@ -22,55 +34,97 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
-async function obtainNats(
-  choice: NatsChoice,
-  log: (line: string) => void,
-): Promise<NatsServerHandle | { url: string; env: Record<string, string> }> {
-  if (choice.kind === "url") return { url: choice.url, env: { NATS_URL: choice.url } };
-  if (choice.kind === "private") return startNatsServer({ env: {} });
-  const { hostname, port } = new URL(DEFAULT_NATS_URL);
-  if (await isReachable(hostname, Number(port))) {
-    log(`using the nats-server already listening on ${DEFAULT_NATS_URL}`);
-    return { url: DEFAULT_NATS_URL, env: { NATS_URL: DEFAULT_NATS_URL } };
+/** True when the server at `url` lets a client in without credentials: an open bus. */
+export async function acceptsAnonymous(url: string): Promise<boolean> {
+  try {
+    const nc = await connect({ servers: url, timeout: 2_000, maxReconnectAttempts: 0 });
+    await nc.close();
+    return true;
+  } catch {
+    return false;
   }
+}
+
+async function startLocal(kind: "local" | "private", configFile: string | undefined, log: (line: string) => void) {
+  if (kind === "private") return startNatsServer({ env: {}, configFile });
+  const { port: defaultPort } = new URL(DEFAULT_NATS_URL);
+  const port = (await isReachable("127.0.0.1", Number(defaultPort))) ? await freePort() : Number(defaultPort);
   const storeDir = join(WORKSPACE_ROOT, ".switchyard", "nats");
-  log(`starting nats-server on ${DEFAULT_NATS_URL} (store: ${storeDir})`);
+  log(`starting nats-server on nats://127.0.0.1:${port} (store: ${storeDir})`);
   return startNatsServer({
     env: {},
-    port: Number(port),
+    port,
     storeDir,
     logFile: join(WORKSPACE_ROOT, ".switchyard", "nats-server.log"),
+    configFile,
   });
 }
 
-/** Starts NATS (per `nats`) and the coordinator and every example agent as separate processes. */
+/**
+ * Starts NATS (per `nats`) and the coordinator, the executor and every example agent as separate processes. Secure by
+ * default: each service connects as its own identity from a credentials directory (`$SY_AUTH_DIR`, else development
+ * credentials generated in `.switchyard/auth` on first run), and a server started here loads their permissions.
+ * `insecure` runs an open bus instead, with a warning.
+ */
 export async function startStack(opts: {
   nats: NatsChoice;
   output: OutputMode;
   log: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  insecure?: boolean;
 }): Promise<Stack> {
-  const nats = await obtainNats(opts.nats, opts.log);
-  const started = "stop" in nats;
   const base = opts.env ?? process.env;
+  const prefix = base["SY_PREFIX"] || "sy";
+  const insecure = opts.insecure === true;
+  const authDir = insecure ? undefined : base["SY_AUTH_DIR"] || DEV_AUTH_DIR;
+  if (authDir !== undefined && authDir === DEV_AUTH_DIR) {
+    const { created } = ensureDevCredentials(authDir, prefix, base);
+    if (created.length > 0) opts.log(`generated development credentials in ${authDir} (${created.length} identities)`);
+  }
+  if (insecure) {
+    opts.log("WARNING: --insecure: the bus is open; any client on it can forge results, approve actions and pay");
+  }
+  let nats: NatsServerHandle | undefined;
+  let natsUrl: string;
+  if (opts.nats.kind === "url") {
+    natsUrl = opts.nats.url;
+    if (!insecure && (await acceptsAnonymous(natsUrl))) {
+      throw new Error(
+        `the NATS server at ${natsUrl} accepts clients without credentials (an open bus): load the nats-auth.conf of ` +
+          `${authDir ?? "the credentials"} into it (\`switchyard auth init\`), or run with --insecure`,
+      );
+    }
+  } else {
+    nats = await startLocal(opts.nats.kind, authDir === undefined ? undefined : join(authDir, AUTH_CONF_FILE), opts.log);
+    natsUrl = nats.url;
+  }
+  const access: Record<string, string> =
+    authDir === undefined ? { SY_INSECURE: "true" } : { SY_AUTH_DIR: authDir };
+  const services = workspaceServices().map((svc) => ({
+    ...svc,
+    env: authDir === undefined ? {} : credentialsEnv(authDir, svc.name),
+  }));
   // The repo's approval policy (refunds up to 50 USD approve themselves) unless the caller chose one.
   const policies = base["SY_APPROVAL_POLICIES_FILE"] ?? join(WORKSPACE_ROOT, "deploy", "approval-policies.json");
-  const env = { ...base, SY_APPROVAL_POLICIES_FILE: policies, ...nats.env };
-  const supervisor = superviseServices({
-    services: workspaceServices(),
-    env,
-    cwd: WORKSPACE_ROOT,
-    output: opts.output,
-    onEvent: opts.log,
-  });
+  const env = { ...base, SY_APPROVAL_POLICIES_FILE: policies, NATS_URL: natsUrl, ...access };
+  const supervisor = superviseServices({ services, env, cwd: WORKSPACE_ROOT, output: opts.output, onEvent: opts.log });
+  // The coordinator creates the streams: a goal submitted before it is ready would find no stream.
+  try {
+    await supervisor.ready();
+  } catch (err) {
+    await supervisor.stop();
+    await nats?.stop();
+    throw err;
+  }
   return {
-    natsUrl: nats.url,
-    env: nats.env,
-    startedNats: started,
+    natsUrl,
+    authDir,
+    env: { NATS_URL: natsUrl, ...access },
+    startedNats: nats !== undefined,
     supervisor,
     async stop() {
       await supervisor.stop();
-      if (started) await nats.stop();
+      await nats?.stop();
     },
   };
 }

@@ -24,6 +24,11 @@ export type SuperviseOptions = {
 export type Supervisor = {
   /** SIGTERM to every child, SIGKILL after `graceMs`; resolves when all have exited. */
   stop(graceMs?: number): Promise<void>;
+  /**
+   * Resolves once every service has logged `process.ready` (connected, topology in place, consuming); rejects after
+   * `timeoutMs` naming the services that are not ready.
+   */
+  ready(timeoutMs?: number): Promise<void>;
   pids(): Record<string, number | undefined>;
 };
 
@@ -37,19 +42,31 @@ const QUICK_MS = 60_000;
 export function superviseServices(opts: SuperviseOptions): Supervisor {
   let stopping = false;
   const children = new Map<string, ChildProcess>();
+  const ready = new Set<string>();
+  const readyWaiters = new Set<() => void>();
+  /** Notes a service's `process.ready` log line (services log JSON lines). */
+  const watchReady = (svc: ServiceEntry, stream: NodeJS.ReadableStream | null) => {
+    if (stream === null) return;
+    createInterface({ input: stream }).on("line", (line) => {
+      if (!line.includes('"process.ready"') || ready.has(svc.name)) return;
+      ready.add(svc.name);
+      readyWaiters.forEach((w) => w());
+    });
+  };
   const restarts = new Map<string, number[]>();
   const files: WriteStream[] = [];
 
   const launch = (svc: ServiceEntry) => {
     const child = spawn(process.execPath, ["--import", TSX_LOADER, svc.entry], {
       cwd: opts.cwd,
-      env: opts.env,
+      env: { ...opts.env, ...svc.env },
       stdio: ["ignore", "pipe", "pipe"],
       // Own process group: Ctrl-C in the terminal reaches only the supervisor, which then stops each service with
       // one SIGTERM (a service treats a second signal as "exit now, without draining").
       detached: true,
     });
     children.set(svc.name, child);
+    watchReady(svc, child.stdout);
     if (opts.output.kind === "files") {
       mkdirSync(opts.output.dir, { recursive: true });
       const file = createWriteStream(join(opts.output.dir, `${svc.name}.log`), { flags: "a" });
@@ -92,6 +109,26 @@ export function superviseServices(opts: SuperviseOptions): Supervisor {
 
   return {
     pids: () => Object.fromEntries([...children].map(([name, c]) => [name, c.pid])),
+    ready: (timeoutMs = 60_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (opts.services.every((svc) => ready.has(svc.name))) {
+            cleanup();
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          const waiting = opts.services.filter((svc) => !ready.has(svc.name)).map((svc) => svc.name);
+          reject(new Error(`not ready after ${timeoutMs} ms: ${waiting.join(", ")} (see their logs)`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          readyWaiters.delete(check);
+        };
+        readyWaiters.add(check);
+        check();
+      }),
     async stop(graceMs = 15_000) {
       stopping = true;
       await Promise.all(

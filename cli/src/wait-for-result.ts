@@ -1,79 +1,70 @@
-import { GoalRecord, IdempotencyRecord, type GoalResult, StepEvent } from "@switchyard/contracts";
-import { getJson, sha256Hex, type Bus } from "@switchyard/infra";
+import { GoalResult, StepEvent } from "@switchyard/contracts";
+import { errorMessage, followStream, type Bus } from "@switchyard/infra";
 import { CliError } from "./client.ts";
 
+/** Which goal to wait for; `tenant` narrows the subjects read (what a backend identity may read). */
+export type GoalRef = { goalId: string; tenant?: string };
+
+const PAUSED = new Set(["needs_input", "needs_approval"]);
+
 /**
- * Waits for a goal's result — final, or interim when it pauses for a person — by watching its KV record (which survives reconnects and includes the current value,
- * so a result that is already there is seen at once). If the goal turns out to be a duplicate of another goal
+ * Waits for a goal's result — final, or interim when it pauses for a person (a pause the caller has not seen yet:
+ * `pausesSeen` of them are skipped) — by reading its done subject from the events stream (stored results first, so a
+ * result published before the wait began is not missed). If the goal turns out to be a duplicate of another goal
  * (same idempotency key), it follows that goal instead.
  */
 export async function waitForGoalResult(
   bus: Bus,
-  goalId: string,
+  ref: GoalRef,
   timeoutMs: number,
   opts: { pausesSeen?: number } = {},
 ): Promise<GoalResult> {
-  const kv = await bus.kvm.open(bus.names.buckets.goals);
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  let target = goalId;
-  const duplicates = bus.nc.subscribe(bus.names.subjects.events(goalId));
+  const { subjects, streams, sources } = bus.names;
+  const all = new AbortController();
+  const timer = setTimeout(() => all.abort(), timeoutMs);
   try {
     return await new Promise<GoalResult>((resolve, reject) => {
-      const watchGoal = async (id: string) => {
-        const watcher = await kv.watch({ key: bus.names.keys.goal(id) });
-        controller.signal.addEventListener("abort", () => watcher.stop(), { once: true });
-        for await (const entry of watcher) {
-          if (id !== target) break;
-          if (entry.operation !== "PUT") continue;
-          const record = GoalRecord.safeParse(entry.json());
-          if (!record.success) continue;
-          const { phase } = record.data;
-          if (phase.type === "finished") return resolve(phase.result);
-          // A pause is an answer for now (the goal waits for a person), unless it is the pause the caller already saw.
-          if (phase.type === "paused" && (record.data.pausesSoFar ?? 1) > (opts.pausesSeen ?? 0))
-            return resolve(phase.result);
-        }
-      };
-      controller.signal.addEventListener(
+      all.signal.addEventListener(
         "abort",
-        () => reject(new CliError(`no result for goal ${goalId} within ${timeoutMs} ms`, 4)),
+        () => reject(new CliError(`no result for goal ${ref.goalId} within ${timeoutMs} ms`, 4)),
         { once: true },
       );
-      void watchGoal(goalId).catch(reject);
+      let current: AbortController | undefined;
+      const watchDone = (goalId: string) => {
+        current?.abort();
+        const mine = new AbortController();
+        current = mine;
+        const signal = AbortSignal.any([all.signal, mine.signal]);
+        const filter = ref.tenant === undefined ? subjects.goalDoneOf(goalId) : subjects.goalDone(ref.tenant, goalId);
+        void (async () => {
+          let pauses = 0;
+          for await (const msg of followStream(bus, streams.events, filter, signal)) {
+            const result = GoalResult.safeParse(msg.json());
+            if (!result.success) continue;
+            if (!PAUSED.has(result.data.status)) return resolve(result.data);
+            if (++pauses > (opts.pausesSeen ?? 0)) return resolve(result.data);
+          }
+        })().catch((err: unknown) => {
+          if (!signal.aborted) reject(new CliError(`cannot read the result of goal ${goalId}: ${errorMessage(err)}`));
+        });
+      };
+      watchDone(ref.goalId);
+      const duplicates = subjects.events(ref.tenant ?? "*", ref.goalId, sources.coordinator);
       void (async () => {
-        for await (const msg of duplicates) {
+        for await (const msg of followStream(bus, streams.events, duplicates, all.signal)) {
           const event = StepEvent.safeParse(msg.json());
-          if (event.success && event.data.type === "goal.duplicate") {
-            target = event.data.originalGoalId;
+          if (event.success && event.data.type === "goal.duplicate" && event.data.originalGoalId !== ref.goalId) {
             process.stderr.write(
-              `goal ${goalId} is a duplicate of ${target} (same idempotency key); waiting for that one\n`,
+              `goal ${ref.goalId} is a duplicate of ${event.data.originalGoalId} (same idempotency key); waiting for that one\n`,
             );
-            void watchGoal(target).catch(reject);
+            watchDone(event.data.originalGoalId);
+            return;
           }
         }
-      })();
+      })().catch(() => undefined);
     });
   } finally {
     clearTimeout(timer);
-    controller.abort();
-    duplicates.unsubscribe();
+    all.abort();
   }
-}
-
-/**
- * The goal an idempotency key belongs to, from the coordinator's claim in KV (`idem.<sha256>`). A resubmission with
- * a used key runs nothing and may be dropped by JetStream's dedup before any coordinator sees it, so the waiter must
- * follow the goal that owns the key. Polls (bounded) until the coordinator has made the claim.
- */
-export async function goalOwningKey(bus: Bus, idempotencyKey: string, timeoutMs: number): Promise<string> {
-  const kv = await bus.kvm.open(bus.names.buckets.goals);
-  const key = bus.names.keys.idempotency(sha256Hex(idempotencyKey));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const claim = await getJson(kv, key, IdempotencyRecord);
-    if (claim !== undefined) return claim.value.goalId;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new CliError(`no coordinator claimed idempotency key "${idempotencyKey}" within ${timeoutMs} ms`, 4);
 }

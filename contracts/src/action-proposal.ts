@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AgentName, GoalId, SubtaskId, Timestamp } from "./ids.ts";
+import { AgentName, GoalId, ProposalId, SubtaskId, Timestamp } from "./ids.ts";
 
 /** Lifecycle of a proposed action. */
 export const ProposalStatus = z.enum(["pending", "approved", "rejected", "expired", "executed", "failed"]);
@@ -7,21 +7,27 @@ export type ProposalStatus = z.infer<typeof ProposalStatus>;
 
 /** A write or destructive tool call that an agent may not run itself; the executor runs it after approval. */
 export const ActionProposal = z.object({
-  id: z.string().min(1),
+  id: ProposalId.describe("The first 32 hex characters of the SHA-256 of `effectKey`."),
   goalId: GoalId,
   subtaskId: SubtaskId,
   agent: AgentName,
   tool: z.string().min(1),
   args: z.unknown(),
-  argsHash: z.string().min(1),
+  argsHash: z.string().regex(/^[0-9a-f]{64}$/, "must be the SHA-256 (hex) of the canonical JSON of args"),
   effectKey: z
     .string()
-    .optional()
-    .describe("The call's effect idempotency key: an approved write runs when the agent makes this same call again."),
-  reason: z.string(),
+    .min(1)
+    .max(1_024)
+    .describe(
+      "The call's effect idempotency key, `agent.<agent>.effect.<goalId>.<subtaskId>.<tool>.<argsHash>`: an approved write runs when the agent makes this same call again.",
+    ),
+  reason: z.string().max(4_000).describe("Why the agent made the call (its text of that turn), for the reviewer."),
   kind: z.enum(["write", "destructive"]),
   status: ProposalStatus,
-  decidedBy: z.string().optional(),
+  decidedBy: z
+    .string()
+    .optional()
+    .describe("The authenticated person who decided (from the decision's subject), or `policy` / `policy:expiry`."),
   decidedAt: Timestamp.optional(),
   result: z.unknown().optional(),
 });

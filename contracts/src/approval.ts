@@ -1,30 +1,47 @@
 import { z } from "zod";
 import { ActionProposal } from "./action-proposal.ts";
-import { GoalId, SubtaskId, Timestamp } from "./ids.ts";
+import { GoalId, PersonId, ProposalId, SubtaskId, TenantId, Timestamp } from "./ids.ts";
 import { WireVersion } from "./version.ts";
 
 /**
  * A proposal under review, in KV `<prefix>_approvals` under `proposal.<id>`: pending → approved / rejected / expired
- * → executed / failed. Every change is a compare-and-set write, so a decision delivered twice decides once.
+ * → executed / failed. Only the approval authority (the coordinator) writes it, each change a compare-and-set write,
+ * so a decision delivered twice decides once.
  */
 export const ApprovalRecord = z.object({
   v: WireVersion,
   proposal: ActionProposal,
+  tenant: TenantId.optional().describe("The tenant of the proposal's goal."),
   receivedAt: Timestamp,
   reviewBy: Timestamp.describe("A proposal still pending then is rejected automatically (expired)."),
   decisionReason: z.string().optional(),
   autoDecided: z.boolean().default(false).describe("Decided by a validator policy rather than a person."),
+  policyVersion: z
+    .string()
+    .optional()
+    .describe("The approval policy version an automatic approval was given under: re-checked if it changed."),
   executedBy: z.string().optional(),
   error: z.string().optional(),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecord>;
 
-/** A person's decision on a proposal, published on `<prefix>.approvals.decide` (by `switchyard approvals`). */
+/** The approval policy in force, in KV `<prefix>_approvals` under `policy.current` (written by the coordinator). */
+export const ApprovalPolicyVersion = z.object({
+  v: WireVersion,
+  version: z.string().min(1),
+  since: Timestamp,
+});
+export type ApprovalPolicyVersion = z.infer<typeof ApprovalPolicyVersion>;
+
+/**
+ * A person's decision on a proposal, published on `<prefix>.approvals.decide.<person>` (by `switchyard approvals`).
+ * The person is the subject's token, which the server pins to that person's identity.
+ */
 export const ApprovalDecision = z.object({
   v: WireVersion,
-  proposalId: z.string().min(1),
+  proposalId: ProposalId,
   decision: z.enum(["approved", "rejected"]),
-  decidedBy: z.string().min(1).max(128),
+  decidedBy: PersonId.optional().describe("If given, must equal the `<person>` token of the subject."),
   reason: z.string().max(2_000).optional(),
   at: Timestamp,
 });
@@ -34,18 +51,31 @@ export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 export const ApprovedAction = z.object({
   v: WireVersion,
   proposal: ActionProposal,
+  tenant: TenantId,
   approvedBy: z.string(),
   approvedAt: Timestamp,
 });
 export type ApprovedAction = z.infer<typeof ApprovedAction>;
 
+/** Why the executor refused an action (it did not run). */
+export const RefusalCode = z.enum([
+  "not_approved",
+  "args_changed",
+  "unknown_action",
+  "bad_args",
+  "stale_policy",
+  "bad_request",
+]);
+export type RefusalCode = z.infer<typeof RefusalCode>;
+
 /** What the executor did, on `<prefix>.actions.outcome`: the paused goal resumes with it. */
 export const ActionOutcome = z.object({
   v: WireVersion,
-  proposalId: z.string().min(1),
+  proposalId: ProposalId,
   goalId: GoalId,
   subtaskId: SubtaskId,
   status: z.enum(["executed", "failed", "refused"]),
+  code: RefusalCode.optional().describe("For `refused`: why."),
   result: z.unknown().optional(),
   error: z.string().optional(),
   executor: z.string(),

@@ -4,21 +4,38 @@ import { GoalResult } from "./goal-result.ts";
 import { WireVersion } from "./version.ts";
 
 /**
- * A request to cancel a goal: the body of `<prefix>.control.cancel.<goalId>` (may be empty) and the flag kept in
- * KV `<prefix>_goals` under `cancel.<goalId>`, so a replica that missed the message still honours it.
+ * A request to cancel a goal, sent as a NATS request on `<prefix>.goals.cancel.tenant.<tenant>` (a backend, for its
+ * own tenant's goals) or `<prefix>.goals.cancel.person.<person>` (a person). The coordinator records it in KV
+ * `<prefix>_goals` under `cancel.<goalId>` (so an agent that missed the bus message still honours it) and answers
+ * with a {@link CancelReply}.
  */
 export const CancelRequest = z.object({
   v: WireVersion,
   goalId: GoalId,
   reason: z.string().max(1_000).default("cancelled on request"),
-  requestedBy: z.string().max(128).optional(),
+  requestedBy: z
+    .string()
+    .max(128)
+    .optional()
+    .describe("Filled in by the coordinator from the subject (`tenant:<t>` or `person:<p>`); a body value is ignored."),
   requestedAt: Timestamp,
 });
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
-/** The reply of `<prefix>.goals.request` (submit a goal and block until its result). */
+/** An error reply: a stable code and words an operator can act on. */
+export const ReplyError = z.object({ code: z.string(), message: z.string() });
+export type ReplyError = z.infer<typeof ReplyError>;
+
+/** The reply of `<prefix>.goals.request.<tenant>` (submit a goal and block until its result). */
 export const GoalReply = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), data: GoalResult }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ ok: z.literal(false), error: ReplyError }),
 ]);
 export type GoalReply = z.infer<typeof GoalReply>;
+
+/**
+ * The reply of a cancel request, of the same shape: the goal's result once cancelled (or as it had already ended), or
+ * why nothing was cancelled (`SY_ERR_GOAL_UNKNOWN`, `SY_ERR_FORBIDDEN`, `SY_ERR_BAD_REQUEST`).
+ */
+export const CancelReply = GoalReply;
+export type CancelReply = GoalReply;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Budget } from "./budget.ts";
-import { GoalId, Timestamp } from "./ids.ts";
+import { GoalId, TenantId, Timestamp, UserName } from "./ids.ts";
 import { WireVersion } from "./version.ts";
 
 /** `"llm"` for the LLM planner, or the name of a template plan known to the coordinator. */
@@ -9,7 +9,7 @@ export const PlanChoice = z
   .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be "llm" or a template name (a-z 0-9 -, starting with a letter)');
 export type PlanChoice = z.infer<typeof PlanChoice>;
 
-/** What a backend publishes on `<prefix>.goals.submit`. */
+/** What a backend publishes on `<prefix>.goals.submit.<tenant>`. */
 export const Goal = z.object({
   v: WireVersion,
   id: GoalId.describe("Caller-chosen goal id; the done event is published on `<prefix>.goal.done.<id>`."),
@@ -19,8 +19,10 @@ export const Goal = z.object({
     .max(256)
     .optional()
     .describe("Submitting twice with the same key runs the goal once. Defaults to the goal id."),
-  tenant: z.string().min(1).max(128).describe("Tenant the goal is attributed to (quotas, costs)."),
-  user: z.string().min(1).max(128).describe("User the goal is attributed to (quotas, costs)."),
+  tenant: TenantId.describe(
+    "Tenant the goal belongs to: must equal the `<tenant>` token of the subject it was submitted on (quotas, costs, who may read and cancel it).",
+  ),
+  user: UserName.describe("User the goal is attributed to (quotas, costs)."),
   text: z.string().min(1).max(100_000).describe("The goal in plain words."),
   input: z.record(z.string(), z.unknown()).optional().describe("Structured input for the plan."),
   plan: PlanChoice.optional().describe("`llm` or a template plan name; unset = the coordinator's default."),

@@ -1,5 +1,5 @@
 export { WIRE_VERSION, WireVersion } from "./version.ts";
-export { AgentName, GoalId, SubtaskId, Timestamp, TraceId } from "./ids.ts";
+export { AgentName, GoalId, PersonId, ProposalId, SubtaskId, TenantId, Timestamp, TraceId, UserName } from "./ids.ts";
 export { Budget, Usage } from "./budget.ts";
 export { Failure, FailureKind, RunStatus } from "./run-status.ts";
 export { Goal, PlanChoice } from "./goal.ts";
@@ -10,13 +10,20 @@ export { Assessment, SubtaskResult } from "./subtask-result.ts";
 export { GoalFailure, GoalResult } from "./goal-result.ts";
 export { GoalPhase, GoalRecord, IdempotencyRecord, SubtaskState } from "./goal-record.ts";
 export { AgentCard, JsonSchemaDocument, ToolKind } from "./agent-card.ts";
-export { ActionOutcome, ApprovalDecision, ApprovalRecord, ApprovedAction } from "./approval.ts";
-export { CancelRequest, GoalReply } from "./control.ts";
+export {
+  ActionOutcome,
+  ApprovalDecision,
+  ApprovalPolicyVersion,
+  ApprovalRecord,
+  ApprovedAction,
+  RefusalCode,
+} from "./approval.ts";
+export { CancelReply, CancelRequest, GoalReply, ReplyError } from "./control.ts";
 export { QuotaCharge, QuotaScope, QuotaSpend, QuotaWindow } from "./quota-spend.ts";
 export { GoalAnswer, HumanAnswer } from "./human-answer.ts";
 export { GoalTimer } from "./goal-timer.ts";
 export { StepEvent, ValidationIssue } from "./step-event.ts";
 export { DEFAULT_PREFIX, PREFIX_PATTERN, REJECTED_TOKEN, wireNames } from "./names.ts";
 export { WIRE_SCHEMAS } from "./wire-schemas.ts";
-export type { WireNames } from "./names.ts";
+export type { PrincipalKind, WireNames } from "./names.ts";
 export type { StepEventType } from "./step-event.ts";

@@ -4,38 +4,81 @@ export const DEFAULT_PREFIX = "sy";
 /** A valid prefix: it becomes a subject token, part of stream names and part of KV bucket names. */
 export const PREFIX_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 
-/** Reserved event-subject token for rejected messages whose goal id could not be read. */
+/** Reserved event-subject token for rejected messages (`<prefix>.events._rejected.<source>`). */
 export const REJECTED_TOKEN = "_rejected";
 
+/** Who may cancel a goal: a backend of its tenant, or a person (approver). */
+export type PrincipalKind = "tenant" | "person";
+
 /**
- * Every subject, stream, consumer and bucket name for one prefix (DESIGN.md §4).
- * `wireNames()` gives the defaults: `sy.goals.submit`, `SY_GOALS`, `sy_goals`, …
+ * Every subject, stream, consumer and bucket name for one prefix (DESIGN.md §4, §4a).
+ * `wireNames()` gives the defaults: `sy.goals.submit.<tenant>`, `SY_GOALS`, `sy_goals`, …
+ *
+ * Where NATS cannot stamp the sender on a message, the sender's identity is a subject token that the server's
+ * permissions pin to one identity (the tenant of a submit, the agent of a result, the person of a decision), and
+ * the receiver reads it from the subject.
  */
 export function wireNames(prefix: string = DEFAULT_PREFIX) {
   if (!PREFIX_PATTERN.test(prefix)) {
     throw new Error(`invalid prefix "${prefix}": must match ${String(PREFIX_PATTERN)}`);
   }
   const upper = prefix.toUpperCase();
+  const p = prefix;
   return {
     prefix,
     subjects: {
-      goalSubmit: `${prefix}.goals.submit`,
-      goalRequest: `${prefix}.goals.request`,
-      goalAnswer: `${prefix}.goals.answer`,
-      goalTimer: `${prefix}.goals.timer`,
-      goalsAll: `${prefix}.goals.>`,
-      task: (agent: string) => `${prefix}.tasks.${agent}`,
-      tasksAll: `${prefix}.tasks.>`,
-      results: `${prefix}.results`,
-      events: (goalId: string) => `${prefix}.events.${goalId}`,
-      eventsAll: `${prefix}.events.>`,
-      goalDone: (goalId: string) => `${prefix}.goal.done.${goalId}`,
-      goalDoneAll: `${prefix}.goal.done.>`,
-      proposals: `${prefix}.proposals`,
-      approvalDecide: `${prefix}.approvals.decide`,
-      actionExecute: `${prefix}.actions.execute`,
-      actionOutcome: `${prefix}.actions.outcome`,
-      cancel: (goalId: string) => `${prefix}.control.cancel.${goalId}`,
+      /** A backend of `<tenant>` submits a goal (stream `SY_GOALS`). */
+      goalSubmit: (tenant: string) => `${p}.goals.submit.${tenant}`,
+      goalSubmitAll: `${p}.goals.submit.*`,
+      /** A backend of `<tenant>` submits a goal and blocks for its result (core request-reply). */
+      goalRequest: (tenant: string) => `${p}.goals.request.${tenant}`,
+      goalRequestAll: `${p}.goals.request.*`,
+      /** A backend (its own tenant's goals) or a person cancels a goal (core request-reply). */
+      goalCancel: (kind: PrincipalKind, id: string) => `${p}.goals.cancel.${kind}.${id}`,
+      goalCancelAll: `${p}.goals.cancel.*.*`,
+      /** A person answers a goal paused on `needs_input` (stream `SY_GOALS`). */
+      goalAnswer: (person: string) => `${p}.goals.answer.${person}`,
+      goalAnswerAll: `${p}.goals.answer.*`,
+      /** The coordinator's durable timers (stream `SY_GOALS`); only the coordinator publishes here. */
+      goalTimer: `${p}.goals.timer`,
+      /** Subtasks for one agent (stream `SY_TASKS`). */
+      task: (agent: string) => `${p}.tasks.${agent}`,
+      tasksAll: `${p}.tasks.*`,
+      /** Results published by one agent (stream `SY_RESULTS`). */
+      results: (agent: string) => `${p}.results.${agent}`,
+      resultsAll: `${p}.results.*`,
+      /** A step event of a goal, published by `<source>` (`coordinator`, `executor`, `agent-<name>`). */
+      events: (tenant: string, goalId: string, source: string) => `${p}.events.${tenant}.${goalId}.${source}`,
+      /** Every event of one goal (a filter). */
+      goalEvents: (goalId: string) => `${p}.events.*.${goalId}.*`,
+      /** Every event of one tenant's goals (a filter). */
+      tenantEvents: (tenant: string) => `${p}.events.${tenant}.>`,
+      /** A message that `<source>` rejected (bad input, unauthorized sender). */
+      rejected: (source: string) => `${p}.events.${REJECTED_TOKEN}.${source}`,
+      rejectedAll: `${p}.events.${REJECTED_TOKEN}.*`,
+      eventsAll: `${p}.events.>`,
+      /** A goal's result (interim on a pause, final at the end). */
+      goalDone: (tenant: string, goalId: string) => `${p}.goal.done.${tenant}.${goalId}`,
+      /** The results of one goal, whatever its tenant (a filter). */
+      goalDoneOf: (goalId: string) => `${p}.goal.done.*.${goalId}`,
+      /** The results of one tenant's goals (a filter). */
+      tenantDone: (tenant: string) => `${p}.goal.done.${tenant}.*`,
+      goalDoneAll: `${p}.goal.done.>`,
+      /** Action proposals published by one agent (stream `SY_PROPOSALS`). */
+      proposals: (agent: string) => `${p}.proposals.${agent}`,
+      proposalsAll: `${p}.proposals.*`,
+      /** A person's decision on a proposal (stream `SY_PROPOSALS`). */
+      approvalDecide: (person: string) => `${p}.approvals.decide.${person}`,
+      approvalDecideAll: `${p}.approvals.decide.*`,
+      /** Approved actions for the executor; only the coordinator (the approval authority) publishes here. */
+      actionExecute: `${p}.actions.execute`,
+      /** What the executor did; only the executor publishes here. */
+      actionOutcome: `${p}.actions.outcome`,
+      /** The coordinator tells agents to stop a goal's runs (core NATS; the flag in KV is the durable copy). */
+      cancel: (goalId: string) => `${p}.control.cancel.${goalId}`,
+      cancelAll: `${p}.control.cancel.*`,
+      /** An agent's card, as a micro-service endpoint. */
+      agentCard: (agent: string) => `${p}.agents.${agent}.card`,
     },
     streams: {
       goals: `${upper}_GOALS`,
@@ -55,20 +98,43 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       executor: "executor",
       agent: (agent: string) => `agent-${agent}`,
     },
+    /** The subject token a service puts on the events it publishes (`<prefix>.events.<tenant>.<goalId>.<source>`). */
+    sources: {
+      coordinator: "coordinator",
+      executor: "executor",
+      agent: (agent: string) => `agent-${agent}`,
+    },
     buckets: {
-      goals: `${prefix}_goals`,
-      effects: `${prefix}_effects`,
-      approvals: `${prefix}_approvals`,
-      cache: `${prefix}_cache`,
-      quotas: `${prefix}_quotas`,
+      goals: `${p}_goals`,
+      effects: `${p}_effects`,
+      approvals: `${p}_approvals`,
+      cache: `${p}_cache`,
+      quotas: `${p}_quotas`,
     },
     keys: {
+      // In the goals bucket (written by the coordinator only).
       goal: (goalId: string) => `goal.${goalId}`,
+      /** Hash of the tenant and the key: a key is the tenant's own, and may hold characters a KV key may not. */
       idempotency: (keyHash: string) => `idem.${keyHash}`,
       cancel: (goalId: string) => `cancel.${goalId}`,
+      // In the approvals bucket (written by the coordinator, the approval authority, only).
       proposal: (proposalId: string) => `proposal.${proposalId}`,
-      // Per attempt: a subtask sent again after an answer is a new run (its effects keep their own keys).
-      subtaskResult: (goalId: string, subtaskId: string, attempt: number) => `${goalId}/${subtaskId}/${attempt}`,
+      /** The approval policy in force: the executor refuses auto-approvals given under an older version. */
+      approvalPolicy: "policy.current",
+      /** Auto-approved amounts so far, per tool and scope (`goal`, `key`, `user`, `tenant`) and window. */
+      autoApproved: (tool: string, scope: string, keyHash: string, windowStartSec: number) =>
+        `auto.${tool}.${scope}.${keyHash}.${windowStartSec}`,
+      // In the effects bucket: an agent's keys all start with `agent.<name>.`, so permissions give each agent its own.
+      agentLedger: (agent: string) => `agent.${agent}`,
+      /** Per attempt: a subtask sent again after an answer is a new run (its effects keep their own keys). */
+      subtaskResult: (agent: string, goalId: string, subtaskId: string, attempt: number) =>
+        `agent.${agent}.run.${goalId}.${subtaskId}.${attempt}`,
+      /** An effect's idempotency key: the same call (tool + canonical args) of the same subtask has the same key. */
+      effect: (agent: string, goalId: string, subtaskId: string, tool: string, argsHash: string) =>
+        `agent.${agent}.effect.${goalId}.${subtaskId}.${tool}.${argsHash}`,
+      /** The executor's ledger entry of an approved action. */
+      action: (proposalId: string) => `action.${proposalId}`,
+      actionsAll: "action",
       // In the quotas bucket: a scope's spend in one fixed window, keyed by a hash (names may hold any character).
       spend: (scope: "tenant" | "user", keyHash: string, window: string, windowStartSec: number) =>
         `spend.${scope}.${keyHash}.${window}.${windowStartSec}`,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ActionProposal } from "./action-proposal.ts";
 import { ToolKind } from "./agent-card.ts";
 import { Usage } from "./budget.ts";
-import { AgentName, GoalId, SubtaskId, Timestamp } from "./ids.ts";
+import { AgentName, GoalId, ProposalId, SubtaskId, TenantId, Timestamp } from "./ids.ts";
 import { Plan } from "./plan.ts";
 import { Failure, RunStatus } from "./run-status.ts";
 import { Assessment } from "./subtask-result.ts";
@@ -13,7 +13,7 @@ const base = {
   at: Timestamp,
   source: z.string().min(1).describe("The process that emitted the event: `<service>/<instance>`."),
 };
-const goalBase = { ...base, goalId: GoalId };
+const goalBase = { ...base, goalId: GoalId, tenant: TenantId };
 const subtaskBase = { ...goalBase, subtaskId: SubtaskId, agent: AgentName };
 
 /** One field-level problem of a rejected message. */
@@ -21,11 +21,13 @@ export const ValidationIssue = z.object({ path: z.string(), message: z.string() 
 export type ValidationIssue = z.infer<typeof ValidationIssue>;
 
 /**
- * Everything that happens to a goal, published on `<prefix>.events.<goalId>` (the `SY_EVENTS` stream).
+ * Everything that happens to a goal, published on `<prefix>.events.<tenant>.<goalId>.<source>` (the `SY_EVENTS`
+ * stream; the source token is pinned to the publishing service's identity), and rejected messages on
+ * `<prefix>.events._rejected.<source>`.
  * A discriminated union on `type`; consumers must ignore types they do not know.
  */
 export const StepEvent = z.discriminatedUnion("type", [
-  z.object({ ...goalBase, type: z.literal("goal.accepted"), tenant: z.string(), user: z.string(), plan: z.string() }),
+  z.object({ ...goalBase, type: z.literal("goal.accepted"), user: z.string(), plan: z.string() }),
   z.object({
     ...goalBase,
     type: z.literal("goal.duplicate"),
@@ -95,6 +97,23 @@ export const StepEvent = z.discriminatedUnion("type", [
   }),
   z.object({ ...subtaskBase, type: z.literal("proposal.created"), proposal: ActionProposal }),
   z.object({
+    ...subtaskBase,
+    type: z.literal("proposal.decided"),
+    proposalId: ProposalId,
+    tool: z.string(),
+    status: z.enum(["approved", "rejected", "expired", "pending"]),
+    decidedBy: z.string().describe("The authenticated person, `policy`, or `policy:expiry`."),
+    reason: z.string(),
+  }),
+  z.object({
+    ...subtaskBase,
+    type: z.literal("action.finished"),
+    proposalId: ProposalId,
+    tool: z.string(),
+    status: z.enum(["executed", "failed", "refused"]),
+    error: z.string().optional(),
+  }),
+  z.object({
     ...goalBase,
     type: z.literal("goal.paused"),
     status: z.enum(["needs_input", "needs_approval"]),
@@ -118,9 +137,18 @@ export const StepEvent = z.discriminatedUnion("type", [
     ...base,
     type: z.literal("message.rejected"),
     goalId: GoalId.optional().describe("Present when the id could be read from the bad message."),
-    subject: z.string(),
-    reason: z.string(),
+    subject: z.string().describe("Where the message was published."),
+    sender: z
+      .string()
+      .optional()
+      .describe("Who sent it, as far as the bus vouches for it: the identity token of its subject."),
+    reason: z.string().describe("Why it was rejected, naming the field and the rule."),
     issues: z.array(ValidationIssue),
+    suppressed: z
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("Rejections from the same sender left out before this one (reports are rate-limited per sender)."),
   }),
 ]);
 export type StepEvent = z.infer<typeof StepEvent>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Budget } from "./budget.ts";
 import { HumanAnswer } from "./human-answer.ts";
-import { AgentName, GoalId, SubtaskId, Timestamp } from "./ids.ts";
+import { AgentName, GoalId, SubtaskId, TenantId, Timestamp, UserName } from "./ids.ts";
 import { WireVersion } from "./version.ts";
 
 /** What the coordinator publishes on `<prefix>.tasks.<agent>`. */
@@ -27,7 +27,13 @@ export const SubtaskEnvelope = z.object({
     .array(HumanAnswer)
     .optional()
     .describe("A person's answers to this subtask's open questions, when it runs again after needs_input."),
-  tenant: z.string().min(1),
-  user: z.string().min(1),
+  trustedInput: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      "Top-level input fields the plan vouches for (identifiers from the backend, not outside text). Every other field is untrusted data: write tools need approval from the first step.",
+    ),
+  tenant: TenantId,
+  user: UserName,
 });
 export type SubtaskEnvelope = z.infer<typeof SubtaskEnvelope>;

@@ -1,10 +1,10 @@
 import { AgentCard } from "./agent-card.ts";
 import { ActionProposal } from "./action-proposal.ts";
 import { Budget, Usage } from "./budget.ts";
-import { CancelRequest, GoalReply } from "./control.ts";
+import { CancelReply, CancelRequest, GoalReply } from "./control.ts";
 import { GoalAnswer } from "./human-answer.ts";
 import { GoalTimer } from "./goal-timer.ts";
-import { ActionOutcome, ApprovalDecision, ApprovalRecord, ApprovedAction } from "./approval.ts";
+import { ActionOutcome, ApprovalDecision, ApprovalPolicyVersion, ApprovalRecord, ApprovedAction } from "./approval.ts";
 import { Goal } from "./goal.ts";
 import { GoalRecord } from "./goal-record.ts";
 import { GoalResult } from "./goal-result.ts";
@@ -32,9 +32,11 @@ export const WIRE_SCHEMAS = {
   StepEvent,
   CancelRequest,
   GoalReply,
+  CancelReply,
   GoalAnswer,
   GoalTimer,
   ApprovalRecord,
+  ApprovalPolicyVersion,
   ApprovalDecision,
   ApprovedAction,
   ActionOutcome,

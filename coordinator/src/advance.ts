@@ -44,6 +44,7 @@ function envelopeFor(record: GoalRecord, subtask: PlannedSubtask, deps: Coordina
     attempt: state?.type === "dispatched" ? state.attempt : 1,
     answers: record.answers?.[subtask.id],
     approvedEffects: record.approvedEffects?.[subtask.id],
+    trustedInput: subtask.trustedInput,
     tenant: record.goal.tenant,
     user: record.goal.user,
   };
@@ -140,6 +141,7 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
         await deps.events.emitSafely({
           type: "subtask.dispatched",
           goalId,
+          tenant: record.goal.tenant,
           subtaskId: subtask.id,
           agent: envelope.agent,
           attempt: envelope.attempt,
@@ -162,7 +164,7 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
   if (record.phase.type === "paused" && !record.phase.announced) {
     // An interim result: backends waiting on the done subject learn that the goal waits for a person, and why.
     const result = record.phase.result;
-    const subject = bus.names.subjects.goalDone(goalId);
+    const subject = bus.names.subjects.goalDone(record.goal.tenant, goalId);
     await publishTraced(record, subject, { [ATTR.status]: result.status }, (headers) =>
       publishJson(bus, subject, GoalResult, result, {
         msgId: `done/${goalId}/pause-${record.pausesSoFar ?? 1}`,
@@ -175,6 +177,7 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
     await deps.events.emitSafely({
       type: "goal.paused",
       goalId,
+      tenant: record.goal.tenant,
       status: result.status === "needs_approval" ? "needs_approval" : "needs_input",
       questions: waiting.flatMap((r) => (r.status === "needs_input" ? (r.assessment?.unknown ?? []) : [])),
       pendingApprovals: result.pendingApprovals,
@@ -185,7 +188,7 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
     const result = record.phase.result;
     // Counted before the result goes out: a backend that hears "done" and submits again meets the updated spend.
     await deps.quotas?.recordSpend(record.goal, result);
-    const subject = bus.names.subjects.goalDone(goalId);
+    const subject = bus.names.subjects.goalDone(record.goal.tenant, goalId);
     await publishTraced(
       record,
       subject,
@@ -211,6 +214,7 @@ export async function advanceGoal(goalId: string, deps: CoordinatorDeps): Promis
     await deps.events.emitSafely({
       type: "goal.finished",
       goalId,
+      tenant: record.goal.tenant,
       status: result.status,
       usage: result.usage,
       failure: result.failure,

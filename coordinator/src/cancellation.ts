@@ -1,57 +1,101 @@
-import { CancelRequest, WIRE_VERSION } from "@switchyard/contracts";
-import { errorMessage } from "@switchyard/infra";
+import type { Msg } from "@nats-io/transport-node";
+import { CancelReply, CancelRequest, PersonId, TenantId, WIRE_VERSION } from "@switchyard/contracts";
+import { describeIssues, errorMessage, toValidationIssues } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
 import { cancelRecord } from "./goal-state.ts";
 
+/** Who asked, read from `<prefix>.goals.cancel.<kind>.<id>` (the server pins `<id>` to the requester's identity). */
+type Requester = { kind: "tenant" | "person"; id: string };
+
+function requesterOf(subject: string): Requester | undefined {
+  const [kind, id] = subject.split(".").slice(-2);
+  if (kind === "tenant" && TenantId.safeParse(id).success) return { kind, id: id as string };
+  if (kind === "person" && PersonId.safeParse(id).success) return { kind, id: id as string };
+  return undefined;
+}
+
 /**
- * Cancels a goal: records the request in KV (so a replica or agent that missed the bus message still sees it), ends
- * the goal `cancelled` if it is running, and publishes its result. Agents abort their runs for the goal on the same
- * bus message. Idempotent: a second request changes nothing.
+ * Cancels a goal for a requester: a backend may cancel its own tenant's goals (another tenant's goal is as unknown to
+ * it as a goal that does not exist), a person any goal. Records the request in KV (so an agent that missed the bus
+ * message still honours it), ends the goal `cancelled` if it has not ended, and answers with its result.
  */
-export async function cancelGoal(request: CancelRequest, deps: CoordinatorDeps): Promise<void> {
-  await deps.store.requestCancel(request);
-  const current = await deps.store.get(request.goalId);
-  if (current === undefined) return; // not accepted yet: intake finds the request and refuses the goal
-  await deps.store.update(request.goalId, (r) => cancelRecord(r, request.reason, new Date()));
+async function cancelFor(requester: Requester, request: CancelRequest, deps: CoordinatorDeps): Promise<CancelReply> {
+  const found = await deps.store.get(request.goalId);
+  if (found === undefined || (requester.kind === "tenant" && found.value.goal.tenant !== requester.id)) {
+    return { ok: false, error: { code: "SY_ERR_GOAL_UNKNOWN", message: `no goal "${request.goalId}"` } };
+  }
+  if (found.value.phase.type === "finished") return { ok: true, data: found.value.phase.result };
+  const requestedBy = `${requester.kind}:${requester.id}`;
+  await deps.store.requestCancel({ ...request, requestedBy });
+  const after = await deps.store.update(request.goalId, (r) => cancelRecord(r, request.reason, new Date()));
   deps.logger.info(
-    { event: "goal.cancelled", goalId: request.goalId, reason: request.reason, by: request.requestedBy },
+    { event: "goal.cancelled", goalId: request.goalId, reason: request.reason, by: requestedBy },
     "goal cancelled",
   );
   await advanceGoal(request.goalId, deps);
+  if (after.phase.type !== "finished") {
+    return { ok: false, error: { code: "SY_ERR_INTERNAL", message: `goal "${request.goalId}" did not end` } };
+  }
+  return { ok: true, data: after.phase.result };
 }
 
-/** Listens on `<prefix>.control.cancel.*` (every replica: compare-and-set makes the outcome single). */
-export function listenForCancellations(deps: CoordinatorDeps): { stop(): void } {
+/**
+ * Answers cancel requests on `<prefix>.goals.cancel.<tenant|person>.<id>` (one replica per request: a queue group;
+ * compare-and-set makes the outcome single anyway). A bad request gets an error reply and a rejection event.
+ */
+export function serveCancelRequests(deps: CoordinatorDeps): { stop(): Promise<void> } {
   const { bus, logger } = deps;
-  const sub = bus.nc.subscribe(bus.names.subjects.cancel("*"), {
-    callback: (_err, msg) => {
-      const goalId = msg.subject.slice(bus.names.subjects.cancel("").length);
-      let body: unknown;
-      try {
-        body = msg.data.length === 0 ? {} : msg.json();
-      } catch {
-        body = {}; // a body that is not JSON is not needed: the subject names the goal
-      }
-      const parsed = CancelRequest.safeParse({
-        v: WIRE_VERSION,
-        requestedAt: new Date().toISOString(),
-        ...(typeof body === "object" && body !== null ? body : {}),
-        goalId,
+  const pending = new Set<Promise<void>>();
+
+  const answer = async (msg: Msg): Promise<void> => {
+    const reply = (r: CancelReply) => msg.respond(JSON.stringify(CancelReply.parse(r)));
+    const requester = requesterOf(msg.subject);
+    // An empty body is fine: a cancel needs nothing but the goal id and the defaults.
+    let body: unknown = {};
+    try {
+      if (msg.data.length > 0) body = JSON.parse(msg.string());
+    } catch (err) {
+      body = errorMessage(err);
+    }
+    const parsed =
+      typeof body === "object" && body !== null
+        ? CancelRequest.safeParse({ v: WIRE_VERSION, requestedAt: new Date().toISOString(), ...body })
+        : undefined;
+    if (requester === undefined || parsed?.success !== true) {
+      const reason =
+        requester === undefined
+          ? `subject ${msg.subject} names no tenant or person`
+          : parsed === undefined || parsed.success
+            ? `cancel request is not a JSON object (${String(body)})`
+            : `invalid cancel request: ${describeIssues(toValidationIssues(parsed.error))}`;
+      await deps.rejections.report({
+        subject: msg.subject,
+        sender: requester?.id,
+        reason,
+        issues: parsed !== undefined && !parsed.success ? toValidationIssues(parsed.error) : undefined,
       });
-      if (!parsed.success) {
-        logger.warn(
-          { event: "cancel.rejected", subject: msg.subject },
-          "cancel request with an invalid goal id or body",
-        );
-        return;
-      }
-      cancelGoal(parsed.data, deps).then(
-        () => msg.reply !== undefined && msg.reply !== "" && msg.respond(JSON.stringify({ ok: true })),
-        (err: unknown) =>
-          logger.error({ event: "cancel.failed", goalId, err: errorMessage(err) }, "could not cancel a goal"),
-      );
+      reply({ ok: false, error: { code: "SY_ERR_BAD_REQUEST", message: reason } });
+      return;
+    }
+    reply(await cancelFor(requester, parsed.data, deps));
+  };
+
+  const sub = bus.nc.subscribe(bus.names.subjects.goalCancelAll, {
+    queue: "coordinator",
+    callback: (_err, msg) => {
+      const task = answer(msg).catch((err: unknown) => {
+        logger.error({ event: "cancel.failed", subject: msg.subject, err: errorMessage(err) }, "could not cancel");
+        msg.respond(JSON.stringify({ ok: false, error: { code: "SY_ERR_INTERNAL", message: errorMessage(err) } }));
+      });
+      pending.add(task);
+      void task.finally(() => pending.delete(task));
     },
   });
-  return { stop: () => sub.unsubscribe() };
+  return {
+    async stop() {
+      sub.unsubscribe();
+      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 1_000).unref())]);
+    },
+  };
 }

@@ -14,15 +14,16 @@ import {
   type Span,
   ensureConsumer,
   startConsumer,
+  createRejectionReporter,
   type Buckets,
   type Bus,
   type Logger,
 } from "@switchyard/infra";
 import { handleAnswer, rejectAnswer } from "./answers.ts";
-import { ApprovalPolicies } from "./approval-policy.ts";
-import { startApprovalConsumers } from "./approval-consumers.ts";
-import { createApprovalFlow } from "./approvals.ts";
-import { listenForCancellations } from "./cancellation.ts";
+import { createApprovalAuthority } from "./approvals/approval-authority.ts";
+import { startApprovalConsumers } from "./approvals/approval-consumers.ts";
+import { ApprovalPolicies } from "./approvals/approval-policy.ts";
+import { serveCancelRequests } from "./cancellation.ts";
 import type { CoordinatorDeps, FallbackHandler } from "./deps.ts";
 import type { FailurePolicies } from "./failure-policy.ts";
 import { handleTimer } from "./goal-timers.ts";
@@ -34,6 +35,7 @@ import type { Planner } from "./planner/llm-planner.ts";
 import { parseQuotaPolicy, type QuotaPolicy } from "./quota-policy.ts";
 import { createQuotaStore } from "./quotas.ts";
 import { handleResult, rejectResult } from "./results.ts";
+import { senderOf } from "./senders.ts";
 import { BUILTIN_TEMPLATES, type TemplateCatalog } from "./template-plans.ts";
 
 /** Default plan of a goal that names none (until the LLM planner exists). */
@@ -112,11 +114,13 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     throw new Error(`default plan "${defaultPlan}" is not a known template (${Object.keys(templates).join(", ")})`);
   }
   const logger = opts.logger.child({ component: "coordinator" });
+  const events = withOptionalMetrics(createEventEmitter(bus, names.sources.coordinator, logger), opts.metrics);
   const deps: CoordinatorDeps = {
     bus,
     store: createGoalStore(bus, buckets),
     logger,
-    events: withOptionalMetrics(createEventEmitter(bus, `coordinator/${config.instance}`, logger), opts.metrics),
+    events,
+    rejections: createRejectionReporter(events, logger),
     templates,
     defaultPlan,
     defaultGoalMs: opts.defaultGoalMs ?? DEFAULT_GOAL_MS,
@@ -129,13 +133,13 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
   await ensureConsumer(bus, {
     stream: names.streams.goals,
     durable: names.consumers.coordinatorGoals,
-    filterSubject: names.subjects.goalSubmit,
+    filterSubject: names.subjects.goalSubmitAll,
     maxDeliver: UNLIMITED_DELIVERIES,
   });
   await ensureConsumer(bus, {
     stream: names.streams.results,
     durable: names.consumers.coordinatorResults,
-    filterSubject: names.subjects.results,
+    filterSubject: names.subjects.resultsAll,
     maxDeliver: UNLIMITED_DELIVERIES,
   });
 
@@ -160,14 +164,14 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     what: "subtask result",
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
-    handle: (result, ctx) => traced(ctx, () => handleResult(result, deps)),
+    handle: (result, ctx) => traced(ctx, () => handleResult(result, senderOf(ctx.subject), deps)),
     onInvalid: (bad) => rejectResult(bad, deps),
   });
 
   await ensureConsumer(bus, {
     stream: names.streams.goals,
     durable: names.consumers.coordinatorAnswers,
-    filterSubject: names.subjects.goalAnswer,
+    filterSubject: names.subjects.goalAnswerAll,
     maxDeliver: UNLIMITED_DELIVERIES,
   });
   const answers = startConsumer({
@@ -178,7 +182,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     what: "answer",
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
-    handle: (answer, ctx) => traced(ctx, () => handleAnswer(answer, deps)),
+    handle: (answer, ctx) => traced(ctx, () => handleAnswer(answer, senderOf(ctx.subject), deps)),
     onInvalid: (bad) => rejectAnswer(bad, deps),
   });
   await ensureConsumer(bus, {
@@ -196,31 +200,24 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
     handle: (timer) => handleTimer(timer, deps),
-    onInvalid: async (bad) => {
-      await deps.events.emitSafely({
-        type: "message.rejected",
-        subject: bad.subject,
-        reason: bad.reason,
-        issues: bad.issues,
-      });
-    },
+    onInvalid: (bad) => deps.rejections.report({ subject: bad.subject, reason: bad.reason, issues: bad.issues }),
   });
-  const approvalFlow = createApprovalFlow(deps, {
+  const authority = createApprovalAuthority(deps, {
     kv: buckets.approvals,
     policies: ApprovalPolicies.parse(opts.approvalPolicies ?? {}),
     metrics: opts.metrics,
   });
-  deps.approvals = approvalFlow;
-  const approvalConsumers = await startApprovalConsumers(deps, approvalFlow, UNLIMITED_DELIVERIES, traced);
-  const cancellations = listenForCancellations(deps);
+  await authority.start();
+  deps.approvals = authority;
+  const approvalConsumers = await startApprovalConsumers(deps, authority, UNLIMITED_DELIVERIES, traced);
+  const cancellations = serveCancelRequests(deps);
   const exhausted = watchExhaustedSubtasks(deps);
   const requests = serveGoalRequests(deps);
 
   return {
     async stop() {
-      cancellations.stop();
       exhausted.stop();
-      await requests.stop();
+      await Promise.all([requests.stop(), cancellations.stop()]);
       await Promise.all([
         goals.stop(),
         results.stop(),

@@ -1,5 +1,5 @@
-import type { Bus, EventEmitter, Logger } from "@switchyard/infra";
-import type { ApprovalFlow } from "./approvals.ts";
+import type { Bus, EventEmitter, Logger, RejectionReporter } from "@switchyard/infra";
+import type { ApprovalAuthority } from "./approvals/approval-authority.ts";
 import type { FailurePolicies } from "./failure-policy.ts";
 import type { GoalStore } from "./goal-store.ts";
 import type { Planner } from "./planner/llm-planner.ts";
@@ -12,6 +12,8 @@ export type CoordinatorDeps = {
   store: GoalStore;
   logger: Logger;
   events: EventEmitter;
+  /** Reports refused messages (bad input, a sender that may not send them), rate-limited per sender. */
+  rejections: RejectionReporter;
   templates: TemplateCatalog;
   /** Plan used when a goal names none. */
   defaultPlan: string;
@@ -25,8 +27,8 @@ export type CoordinatorDeps = {
   failurePolicies: FailurePolicies;
   /** Deterministic handlers a failure policy can fall back to, by name. */
   fallbackHandlers: Record<string, FallbackHandler>;
-  /** The approval flow (set once the coordinator has started it): review timers call into it. */
-  approvals?: ApprovalFlow;
+  /** The approval authority (set once the coordinator has started it): results, timers and outcomes call into it. */
+  approvals?: ApprovalAuthority;
 };
 
 /**

@@ -58,7 +58,7 @@ export function watchExhaustedSubtasks(deps: CoordinatorDeps): { stop(): void } 
         startedAt: now,
         finishedAt: now,
       };
-      await publishJson(bus, bus.names.subjects.results, SubtaskResult, result, {
+      await publishJson(bus, bus.names.subjects.results(e.agent), SubtaskResult, result, {
         msgId: `result/${e.goalId}/${e.subtaskId}/${e.attempt}`,
       });
       logger.warn(

@@ -2,13 +2,15 @@ import { Goal, GoalReply, type GoalResult } from "@switchyard/contracts";
 import { decodeJson, errorMessage, publishJson } from "@switchyard/infra";
 import type { Msg } from "@nats-io/transport-node";
 import type { CoordinatorDeps } from "./deps.ts";
+import { senderOf } from "./senders.ts";
 
 /** Extra time a blocking request waits beyond the goal's own deadline, for the last result to travel. */
 const REPLY_MARGIN_MS = 5_000;
 
 /**
  * The third way to get a result (besides the done event and the KV record): a backend sends a Goal as a request on
- * `<prefix>.goals.request` and gets a GoalReply when the goal ends. The goal goes through the same durable intake as
+ * `<prefix>.goals.request.<tenant>` and gets a GoalReply when the goal ends. The tenant is the subject's token (pinned
+ * to the backend's identity); a goal naming another tenant is refused. The goal goes through the same durable intake as
  * any other (so a coordinator crash loses nothing; the requester can still read the KV record), and a resubmission
  * with the same idempotency key waits for the goal that key belongs to. One replica answers (queue group).
  */
@@ -20,12 +22,30 @@ export function serveGoalRequests(deps: CoordinatorDeps): { stop(): Promise<void
     const reply = (r: GoalReply) => msg.respond(JSON.stringify(GoalReply.parse(r)));
     const decoded = decodeJson(Goal, msg.data, "goal");
     if (!decoded.ok) {
+      await deps.rejections.report({
+        subject: msg.subject,
+        sender: senderOf(msg.subject),
+        reason: decoded.reason,
+        issues: decoded.issues,
+      });
       reply({ ok: false, error: { code: "SY_ERR_GOAL_INVALID", message: decoded.reason } });
       return;
     }
     const goal = decoded.value;
-    const owner = await deps.store.claimIdempotencyKey(goal.idempotencyKey ?? goal.id, goal.id);
-    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, {
+    const tenant = senderOf(msg.subject);
+    if (goal.tenant !== tenant) {
+      const message = `goal.tenant "${goal.tenant}" is not the tenant "${tenant}" of the subject it was sent on`;
+      await deps.rejections.report({ subject: msg.subject, sender: tenant, goalId: goal.id, reason: message });
+      reply({ ok: false, error: { code: "SY_ERR_GOAL_INVALID", message } });
+      return;
+    }
+    const taken = await deps.store.get(goal.id);
+    if (taken !== undefined && taken.value.goal.tenant !== tenant) {
+      reply({ ok: false, error: { code: "SY_ERR_GOAL_INVALID", message: `goal id "${goal.id}" is already taken` } });
+      return;
+    }
+    const owner = await deps.store.claimIdempotencyKey(tenant, goal.idempotencyKey ?? goal.id, goal.id);
+    await publishJson(bus, bus.names.subjects.goalSubmit(tenant), Goal, goal, {
       msgId: goal.idempotencyKey ?? goal.id,
       headers: {
         traceparent: msg.headers?.get("traceparent") || undefined,
@@ -49,7 +69,7 @@ export function serveGoalRequests(deps: CoordinatorDeps): { stop(): Promise<void
     reply({ ok: true, data: result });
   };
 
-  const sub = bus.nc.subscribe(bus.names.subjects.goalRequest, {
+  const sub = bus.nc.subscribe(bus.names.subjects.goalRequestAll, {
     queue: "coordinator",
     callback: (_err, msg) => {
       const task = answer(msg).catch((err: unknown) => {

@@ -261,10 +261,11 @@ export function markDeadlineScheduled(record: GoalRecord): GoalRecord | undefine
 }
 
 /**
- * Resumes a paused goal with a person's answer: each subtask waiting for input (or the one named) goes back to
- * pending with its next attempt, and the answer is kept to be sent along. `undefined` when nothing waits for input.
+ * Resumes a paused goal with a person's answer (`answeredBy`: the authenticated person): each subtask waiting for
+ * input (or the one named) goes back to pending with its next attempt, and the answer is kept to be sent along.
+ * `undefined` when nothing waits for input.
  */
-export function answerRecord(record: GoalRecord, answer: GoalAnswer): GoalRecord | undefined {
+export function answerRecord(record: GoalRecord, answer: GoalAnswer, answeredBy: string): GoalRecord | undefined {
   if (record.phase.type === "finished") return undefined;
   const waiting = Object.entries(record.subtasks).filter(
     ([id, s]) =>
@@ -275,7 +276,7 @@ export function answerRecord(record: GoalRecord, answer: GoalAnswer): GoalRecord
   if (waiting.length === 0) return undefined;
   const subtasks = { ...record.subtasks };
   const answers = { ...record.answers };
-  const given: HumanAnswer = { text: answer.text, answeredBy: answer.answeredBy, at: answer.at };
+  const given: HumanAnswer = { text: answer.text, answeredBy, at: answer.at };
   for (const [id, s] of waiting) {
     const attempt = s.type === "finished" ? s.result.attempt + 1 : 1;
     subtasks[id] = { type: "pending", attempt };

@@ -9,10 +9,13 @@ export type GoalStore = {
   /** Applies a pure transition with compare-and-set, retried on conflict; returns the record afterwards. */
   update(goalId: string, transition: (r: GoalRecord) => GoalRecord | undefined): Promise<GoalRecord>;
   /**
-   * Claims an idempotency key for a goal id. Returns the goal id the key belongs to: `goalId` itself when this
-   * call (or an earlier delivery of the same goal) claimed it, another id when the goal is a duplicate.
+   * Claims a tenant's idempotency key for a goal id. Returns the goal id the key belongs to: `goalId` itself when
+   * this call (or an earlier delivery of the same goal) claimed it, another id when the goal is a duplicate. Keys are
+   * per tenant: two tenants using the same key never meet.
    */
-  claimIdempotencyKey(idempotencyKey: string, goalId: string): Promise<string>;
+  claimIdempotencyKey(tenant: string, idempotencyKey: string, goalId: string): Promise<string>;
+  /** A goal's record if it belongs to `tenant`; a goal of another tenant is as good as unknown to it. */
+  getOwn(tenant: string, goalId: string): Promise<Versioned<GoalRecord> | undefined>;
   /** Records a cancellation request (the first one wins); replicas and agents that missed the message see it here. */
   requestCancel(request: CancelRequest): Promise<void>;
   /** Resolves with the goal's result once its record is finished, or `undefined` after `timeoutMs`. */
@@ -27,6 +30,10 @@ export function createGoalStore(bus: Bus, buckets: Buckets): GoalStore {
   const keys = bus.names.keys;
   return {
     get: (goalId) => getJson(kv, keys.goal(goalId), GoalRecord),
+    async getOwn(tenant, goalId) {
+      const found = await getJson(kv, keys.goal(goalId), GoalRecord);
+      return found?.value.goal.tenant === tenant ? found : undefined;
+    },
     async create(record) {
       return (await createJson(kv, keys.goal(record.goal.id), GoalRecord, record)) !== undefined;
     },
@@ -59,9 +66,9 @@ export function createGoalStore(bus: Bus, buckets: Buckets): GoalStore {
     async cancelRequest(goalId) {
       return (await getJson(kv, keys.cancel(goalId), CancelRequest))?.value;
     },
-    async claimIdempotencyKey(idempotencyKey, goalId) {
-      // Hashed: a caller's key may hold characters a KV key may not.
-      const key = keys.idempotency(sha256Hex(idempotencyKey));
+    async claimIdempotencyKey(tenant, idempotencyKey, goalId) {
+      // Hashed: a caller's key may hold characters a KV key may not. The tenant is part of it: keys are per tenant.
+      const key = keys.idempotency(sha256Hex(`${tenant}\n${idempotencyKey}`));
       const claim = { v: WIRE_VERSION, goalId, claimedAt: new Date().toISOString() } as const;
       if ((await createJson(kv, key, IdempotencyRecord, claim)) !== undefined) return goalId;
       const existing = await getJson(kv, key, IdempotencyRecord);

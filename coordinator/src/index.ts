@@ -52,6 +52,13 @@ export { decideOnFailure, FailurePolicies, FailurePolicy, loadFailurePolicies, p
 export { goalLimitReached, goalUsage, subtaskBudget } from "./goal-budget.ts";
 export type { FailureDecision } from "./failure-policy.ts";
 export type { FallbackHandler } from "./deps.ts";
-export { ApprovalPolicies, autoApproval, loadApprovalPolicies } from "./approval-policy.ts";
-export { createApprovalFlow } from "./approvals.ts";
-export type { ApprovalFlow } from "./approvals.ts";
+export {
+  ApprovalPolicies,
+  AutoApproveRule,
+  checkRule,
+  loadApprovalPolicies,
+  policyVersion,
+} from "./approvals/approval-policy.ts";
+export { createApprovalAuthority } from "./approvals/approval-authority.ts";
+export type { ApprovalAuthority, ApprovalAuthorityOptions } from "./approvals/approval-authority.ts";
+export { proposalRefusal } from "./approvals/proposal-check.ts";

@@ -1,6 +1,7 @@
 import {
   GoalId,
   GoalResult,
+  TenantId,
   WIRE_VERSION,
   type Goal,
   type GoalFailure,
@@ -25,6 +26,7 @@ import type { CoordinatorDeps } from "./deps.ts";
 import { acceptedRecord, refusedRecord } from "./goal-state.ts";
 import type { PlanFailureStatus, PlanRequest } from "./planner/llm-planner.ts";
 import { withPlannerUsage } from "./planner/planner-usage.ts";
+import { senderOf } from "./senders.ts";
 
 /** Bound of an LLM planning whose caller passes no signal: 2 minutes. */
 const FALLBACK_PLANNING_MS = 120_000;
@@ -60,20 +62,72 @@ export async function choosePlan(
 }
 
 /**
- * Accepts a goal: claims its idempotency key (a duplicate runs nothing), plans it, stores its record and
- * dispatches its first subtasks. Safe to run again for the same message: every step is idempotent.
+ * Tells a tenant that its submission of `goalId` was refused: a failed GoalResult on the tenant's own done subject, so
+ * a waiting backend hears back. Not when the tenant already has a goal of that id (a malformed or mismatched copy
+ * must not report the real one as failed).
+ */
+async function refuseSubmission(
+  tenant: string,
+  goalId: string,
+  failure: GoalFailure,
+  traceparent: string | undefined,
+  deps: CoordinatorDeps,
+): Promise<void> {
+  if ((await deps.store.getOwn(tenant, goalId)) !== undefined) return;
+  const traceId = traceIdFrom(traceparent) ?? newTraceId();
+  const result: GoalResult = {
+    v: WIRE_VERSION,
+    goalId,
+    status: "failed",
+    subtasks: [],
+    usage: { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 },
+    traceId,
+    pendingApprovals: [],
+    failure,
+    finishedAt: new Date().toISOString(),
+  };
+  await publishJson(deps.bus, deps.bus.names.subjects.goalDone(tenant, goalId), GoalResult, result, {
+    headers: { traceparent: traceparentFor(traceId) },
+  });
+}
+
+/**
+ * Accepts a goal: checks it belongs to the tenant that submitted it, claims its idempotency key (a duplicate runs
+ * nothing), plans it, stores its record and dispatches its first subtasks. Safe to run again for the same message:
+ * every step is idempotent.
  */
 export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: CoordinatorDeps, span: Span): Promise<void> {
   const { store, events, logger } = deps;
   const log = logger.child({ goalId: goal.id });
+  const tenant = senderOf(ctx.subject);
+  if (goal.tenant !== tenant) {
+    const reason = `goal.tenant "${goal.tenant}" is not the tenant "${tenant}" of the subject it was submitted on`;
+    await deps.rejections.report({
+      subject: ctx.subject,
+      sender: tenant,
+      goalId: goal.id,
+      reason,
+      issues: [{ path: "tenant", message: `must equal the subject's tenant "${tenant}"` }],
+    });
+    await refuseSubmission(tenant, goal.id, { kind: "bad_input", message: reason }, ctx.headers["traceparent"], deps);
+    return;
+  }
+  const existing = await store.get(goal.id);
+  if (existing !== undefined && existing.value.goal.tenant !== tenant) {
+    // Goal ids are global: another tenant's goal keeps its id, and this tenant learns only that the id is taken.
+    const reason = `goal id "${goal.id}" is already taken; submit the goal under another id`;
+    await deps.rejections.report({ subject: ctx.subject, sender: tenant, goalId: goal.id, reason });
+    await refuseSubmission(tenant, goal.id, { kind: "bad_input", message: reason }, ctx.headers["traceparent"], deps);
+    return;
+  }
   const idempotencyKey = goal.idempotencyKey ?? goal.id;
-  const owner = await store.claimIdempotencyKey(idempotencyKey, goal.id);
+  const owner = await store.claimIdempotencyKey(tenant, idempotencyKey, goal.id);
   if (owner !== goal.id) {
     log.info(
       { event: "goal.duplicate", originalGoalId: owner },
       "duplicate goal: the idempotency key belongs to another goal",
     );
-    await events.emitSafely({ type: "goal.duplicate", goalId: goal.id, idempotencyKey, originalGoalId: owner });
+    await events.emitSafely({ type: "goal.duplicate", goalId: goal.id, tenant, idempotencyKey, originalGoalId: owner });
     return;
   }
   // This message's span is the goal's root: every later span of the goal, in any process, hangs under it.
@@ -86,7 +140,7 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
   const traceId = trace.traceId;
   const planName = goal.plan ?? deps.defaultPlan;
   // An LLM plan costs money: a goal that already has a record (redelivered, resubmitted) is not planned again.
-  if (planName === "llm" && (await store.get(goal.id)) !== undefined) {
+  if (planName === "llm" && existing !== undefined) {
     if (ctx.deliveryCount === 1) await reportResubmission(goal, idempotencyKey, deps);
     await advanceGoal(goal.id, deps);
     return;
@@ -108,6 +162,7 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
                 events.emitSafely({
                   type: "model.call",
                   goalId: goal.id,
+                  tenant,
                   subtaskId: "plan",
                   agent: "planner",
                   purpose: "step",
@@ -131,12 +186,17 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     await events.emitSafely({
       type: "goal.accepted",
       goalId: goal.id,
-      tenant: goal.tenant,
+      tenant,
       user: goal.user,
       plan: goal.plan ?? deps.defaultPlan,
     });
     if (record.plan !== undefined)
-      await events.emitSafely({ type: "plan.created", goalId: goal.id, plan: record.plan });
+      await events.emitSafely({ type: "plan.created", goalId: goal.id, tenant, plan: record.plan });
+  } else if ((await store.getOwn(tenant, goal.id)) === undefined) {
+    // Another tenant created a goal of this id between the check above and now.
+    const reason = `goal id "${goal.id}" is already taken; submit the goal under another id`;
+    await deps.rejections.report({ subject: ctx.subject, sender: tenant, goalId: goal.id, reason });
+    return;
   } else if (ctx.deliveryCount === 1) {
     // A second submission of the same goal (a redelivery after a crash is expected and not reported).
     await reportResubmission(goal, idempotencyKey, deps);
@@ -146,7 +206,13 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
 
 async function reportResubmission(goal: Goal, idempotencyKey: string, deps: CoordinatorDeps): Promise<void> {
   deps.logger.info({ event: "goal.duplicate", goalId: goal.id, originalGoalId: goal.id }, "goal was already accepted");
-  await deps.events.emitSafely({ type: "goal.duplicate", goalId: goal.id, idempotencyKey, originalGoalId: goal.id });
+  await deps.events.emitSafely({
+    type: "goal.duplicate",
+    goalId: goal.id,
+    tenant: goal.tenant,
+    idempotencyKey,
+    originalGoalId: goal.id,
+  });
 }
 
 /** How long planning may take: until the goal's deadline (its own, or its wall-time budget from acceptance). */
@@ -157,36 +223,15 @@ function planningMs(goal: Goal, acceptedAt: Date, defaultGoalMs: number): number
 }
 
 /**
- * Reports a goal message that is not JSON or breaks the schema: a `message.rejected` event, and when the goal id
- * can be read, a failed GoalResult on its done subject, so a waiting backend hears back.
+ * Reports a goal message that is not JSON or breaks the schema: a rejection event, and when the goal id can be read,
+ * a failed GoalResult on the submitting tenant's done subject, so a waiting backend hears back.
  */
 export async function rejectGoal(bad: InvalidDelivery, deps: CoordinatorDeps): Promise<void> {
+  const tenant = senderOf(bad.subject);
   const raw = typeof bad.raw === "object" && bad.raw !== null ? (bad.raw as Record<string, unknown>) : {};
   const id = GoalId.safeParse(raw["id"]);
   const goalId = id.success ? id.data : undefined;
-  await deps.events.emitSafely({
-    type: "message.rejected",
-    goalId,
-    subject: bad.subject,
-    reason: bad.reason,
-    issues: bad.issues,
-  });
-  // A malformed copy of a goal that exists must not report that goal as failed: the event above says what happened.
-  if (goalId === undefined || (await deps.store.get(goalId)) !== undefined) return;
-  const traceId = traceIdFrom(bad.headers["traceparent"]) ?? newTraceId();
-  const now = new Date().toISOString();
-  const result: GoalResult = {
-    v: WIRE_VERSION,
-    goalId,
-    status: "failed",
-    subtasks: [],
-    usage: { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 },
-    traceId,
-    pendingApprovals: [],
-    failure: { kind: "bad_input", message: bad.reason },
-    finishedAt: now,
-  };
-  await publishJson(deps.bus, deps.bus.names.subjects.goalDone(goalId), GoalResult, result, {
-    headers: { traceparent: traceparentFor(traceId) },
-  });
+  await deps.rejections.report({ subject: bad.subject, sender: tenant, goalId, reason: bad.reason, issues: bad.issues });
+  if (goalId === undefined || !TenantId.safeParse(tenant).success) return;
+  await refuseSubmission(tenant, goalId, { kind: "bad_input", message: bad.reason }, bad.headers["traceparent"], deps);
 }

@@ -3,7 +3,7 @@ import { runServiceProcess } from "@switchyard/infra";
 import { resolveModel } from "@switchyard/models";
 import { loadCoordinatorEnv } from "./config.ts";
 import { createCoordinator } from "./coordinator.ts";
-import { loadApprovalPolicies } from "./approval-policy.ts";
+import { loadApprovalPolicies } from "./approvals/approval-policy.ts";
 import { loadFailurePolicies } from "./failure-policy.ts";
 import { createBusAgentCatalog } from "./planner/agent-catalog.ts";
 import { createLlmPlanner } from "./planner/llm-planner.ts";
@@ -13,6 +13,8 @@ import { loadTemplateCatalog } from "./template-plans.ts";
 
 await runServiceProcess({
   service: "coordinator",
+  // The coordinator sets up the streams and buckets; on an authorized bus no other service may.
+  topology: "own",
   start: ({ bus, buckets, logger, metrics }) => {
     const env = loadCoordinatorEnv();
     // A model string that cannot be resolved (e.g. its API key is missing) stops start-up here, naming the variable.

@@ -1,34 +1,89 @@
-import { GoalId, SubtaskId, type GoalRecord, type SubtaskResult, WIRE_VERSION } from "@switchyard/contracts";
+import {
+  AgentName,
+  GoalId,
+  SubtaskId,
+  WIRE_VERSION,
+  type GoalRecord,
+  type SubtaskResult,
+} from "@switchyard/contracts";
 import { errorMessage, type InvalidDelivery } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
 import { decideOnFailure, policyFor } from "./failure-policy.ts";
 import { applyResult, cancelRecord } from "./goal-state.ts";
+import { senderOf } from "./senders.ts";
+import { assignedAgent } from "./subtask-assignment.ts";
 import { resolveTemplateInput } from "./template-input.ts";
 
-/** Records a subtask's result on its goal (once, whatever the redeliveries) and moves the goal forward. */
-export async function handleResult(result: SubtaskResult, deps: CoordinatorDeps): Promise<void> {
+/**
+ * Why a result from `sender` may not change its goal, or `undefined` when it may: only the agent the subtask was
+ * dispatched to may report on it, and only on the attempt it was sent.
+ */
+function refusal(result: SubtaskResult, sender: string, record: GoalRecord): string | undefined {
+  if (result.agent !== sender) {
+    return `result names agent "${result.agent}" but was published by agent "${sender}"`;
+  }
+  const assigned = assignedAgent(record, result.subtaskId);
+  if (assigned === undefined) return `goal "${result.goalId}" has no subtask "${result.subtaskId}"`;
+  const state = record.subtasks[result.subtaskId];
+  const planned = record.plan?.subtasks.find((s) => s.id === result.subtaskId)?.agent;
+  // A late result of an earlier attempt (e.g. of the planned agent after a fallback took over) is stale, not forged.
+  if (state?.type === "dispatched" && result.attempt < state.attempt && (sender === planned || sender === assigned)) {
+    return undefined;
+  }
+  if (assigned !== sender) {
+    return `subtask "${result.subtaskId}" of goal "${result.goalId}" was dispatched to agent "${assigned}", not "${sender}"`;
+  }
+  if (state?.type === "dispatched" && result.attempt > state.attempt) {
+    return `attempt ${result.attempt} of subtask "${result.subtaskId}" was never dispatched (current: ${state.attempt})`;
+  }
+  return undefined;
+}
+
+/**
+ * Records a subtask's result on its goal (once, whatever the redeliveries) and moves the goal forward. `sender` is
+ * the agent token of the subject it came on: a result from any other agent is rejected and changes nothing.
+ */
+export async function handleResult(result: SubtaskResult, sender: string, deps: CoordinatorDeps): Promise<void> {
+  const subject = deps.bus.names.subjects.results(sender);
   const log = deps.logger.child({ goalId: result.goalId, subtaskId: result.subtaskId, agent: result.agent });
   const current = await deps.store.get(result.goalId);
   if (current === undefined) {
-    log.warn({ event: "result.orphaned" }, "result for a goal this coordinator has no record of; dropped");
-    await deps.events.emitSafely({
-      type: "message.rejected",
+    await deps.rejections.report({
+      subject,
+      sender,
       goalId: result.goalId,
-      subject: deps.bus.names.subjects.results,
       reason: `result for unknown goal "${result.goalId}"`,
-      issues: [],
     });
     return;
   }
-  const outcome = await withFallbackHandler(result, current.value, deps);
+  const refused = refusal(result, sender, current.value);
+  if (refused !== undefined) {
+    await deps.rejections.report({ subject, sender, goalId: result.goalId, reason: refused });
+    return;
+  }
+  // Proposals a paused result lists must be the agent's own, and well formed; they are recorded from here too, so a
+  // proposal message that is late (or never came) cannot leave the goal waiting.
+  const badProposal = result.status === "needs_approval" ? await deps.approvals?.check(result, sender) : undefined;
+  const outcome: SubtaskResult =
+    badProposal === undefined
+      ? await withFallbackHandler(result, current.value, deps)
+      : {
+          ...result,
+          status: "failed",
+          failure: { kind: "invalid_output", message: `the result's proposals were refused: ${badProposal}` },
+        };
+  if (badProposal !== undefined) await deps.rejections.report({ subject, sender, goalId: result.goalId, reason: badProposal });
   // A cancellation this replica missed on the bus is still in KV: honour it before going on.
   const cancel = await deps.store.cancelRequest(result.goalId);
   const apply = (r: GoalRecord) => applyResult(r, outcome, new Date(), deps.failurePolicies);
   await deps.store.update(result.goalId, (r) =>
     cancel === undefined ? apply(r) : (cancelRecord(r, cancel.reason, new Date()) ?? apply(r)),
   );
-  log.info({ event: "result.recorded", status: result.status }, "subtask result recorded");
+  log.info({ event: "result.recorded", status: outcome.status }, "subtask result recorded");
+  if (outcome.status === "needs_approval") {
+    for (const proposal of outcome.proposals ?? []) await deps.approvals?.receive(proposal, sender);
+  }
   await advanceGoal(result.goalId, deps);
 }
 
@@ -85,24 +140,26 @@ async function withFallbackHandler(
 }
 
 /**
- * A result message that breaks the schema: reported, and when its goal and subtask ids can be read, turned into
- * a failed result (`invalid_output`) so the goal does not wait for it forever.
+ * A result message that breaks the schema: reported, and when its goal and subtask ids can be read and the subtask is
+ * waiting for the very agent that published it, turned into a failed result (`invalid_output`) so the goal does not
+ * wait for it forever. Nobody else's malformed message can fail a goal.
  */
 export async function rejectResult(bad: InvalidDelivery, deps: CoordinatorDeps): Promise<void> {
+  const sender = senderOf(bad.subject);
   const raw = typeof bad.raw === "object" && bad.raw !== null ? (bad.raw as Record<string, unknown>) : {};
   const goalId = GoalId.safeParse(raw["goalId"]);
   const subtaskId = SubtaskId.safeParse(raw["subtaskId"]);
-  await deps.events.emitSafely({
-    type: "message.rejected",
-    goalId: goalId.success ? goalId.data : undefined,
+  await deps.rejections.report({
     subject: bad.subject,
+    sender,
+    goalId: goalId.success ? goalId.data : undefined,
     reason: bad.reason,
     issues: bad.issues,
   });
-  if (!goalId.success || !subtaskId.success) return;
-  const record = await deps.store.get(goalId.data);
-  const planned = record?.value.plan?.subtasks.find((s) => s.id === subtaskId.data);
-  if (planned === undefined) return;
+  if (!goalId.success || !subtaskId.success || !AgentName.safeParse(sender).success) return;
+  const record = (await deps.store.get(goalId.data))?.value;
+  const state = record?.subtasks[subtaskId.data];
+  if (record === undefined || state?.type !== "dispatched" || assignedAgent(record, subtaskId.data) !== sender) return;
   const now = new Date().toISOString();
   await handleResult(
     {
@@ -110,18 +167,16 @@ export async function rejectResult(bad: InvalidDelivery, deps: CoordinatorDeps):
       goalId: goalId.data,
       subtaskId: subtaskId.data,
       idempotencyKey: `${goalId.data}/${subtaskId.data}`,
-      agent: planned.agent,
-      instance: typeof raw["instance"] === "string" && raw["instance"] !== "" ? raw["instance"] : "unknown",
-      attempt: (() => {
-        const st = record?.value.subtasks[subtaskId.data];
-        return st?.type === "dispatched" ? st.attempt : 1;
-      })(),
+      agent: sender,
+      instance: typeof raw["instance"] === "string" && raw["instance"] !== "" ? raw["instance"].slice(0, 128) : "unknown",
+      attempt: state.attempt,
       status: "failed",
       failure: { kind: "invalid_output", message: `the agent's result message was rejected: ${bad.reason}` },
       usage: { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 },
       startedAt: now,
       finishedAt: now,
     },
+    sender,
     deps,
   );
 }

@@ -42,12 +42,15 @@ export const BUILTIN_TEMPLATES: TemplateCatalog = {
         agent: "researcher",
         input: { question: "$goal.text", customerId: "$goal.input.customerId", orderId: "$goal.input.orderId" },
         dependsOn: ["classify"],
+        // Identifiers from the backend's structured input; the question is the customer's text (untrusted).
+        trustedInput: ["customerId", "orderId"],
       },
       {
         id: "refund",
         agent: "refunds",
         input: { orderId: "$goal.input.orderId", request: "$goal.text" },
         dependsOn: ["classify"],
+        trustedInput: ["orderId"],
       },
       {
         id: "reply",

@@ -1,4 +1,5 @@
 import type { KV } from "@nats-io/kv";
+import type { WireNames } from "@switchyard/contracts";
 import { isCasConflict, type Versioned } from "@switchyard/infra";
 import { z } from "zod";
 
@@ -20,7 +21,8 @@ export type SettledEntry = Extract<ActionEntry, { state: "executed" | "failed" }
 export type ClaimEntry = Extract<ActionEntry, { state: "claimed" }>;
 
 /**
- * The executor's ledger on the effects bucket (KV `<prefix>_effects`, key `action/<proposalId>`): an action is
+ * The executor's ledger on the effects bucket (KV `<prefix>_effects`, key `action.<proposalId>`, the only keys the
+ * executor may write there): an action is
  * claimed (create-only write) before it runs and its outcome recorded after (compare-and-set on the claim), so
  * whatever the deliveries and replicas, it runs at most once and a redelivery republishes the recorded outcome.
  */
@@ -43,13 +45,9 @@ export type ActionLedger = {
   ): Promise<{ written: boolean; entry: ActionEntry }>;
 };
 
-/** The ledger key of a proposal. */
-export function actionKey(proposalId: string): string {
-  return `action/${proposalId}`;
-}
-
 /** Creates the ledger on the effects bucket. */
-export function createActionLedger(effects: KV): ActionLedger {
+export function createActionLedger(effects: KV, names: WireNames): ActionLedger {
+  const actionKey = (proposalId: string) => names.keys.action(proposalId);
   async function find(proposalId: string): Promise<Versioned<ActionEntry> | undefined> {
     const entry = await effects.get(actionKey(proposalId));
     if (entry === null || entry.operation !== "PUT") return undefined;

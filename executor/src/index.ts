@@ -1,10 +1,9 @@
-export { actionKey, ActionEntry, createActionLedger, judgeClaim } from "./action-ledger.ts";
+export { ActionEntry, createActionLedger, judgeClaim } from "./action-ledger.ts";
 export { exampleActions, paymentsFromEnv } from "./actions/example-actions.ts";
 export { createIssueRefundAction } from "./actions/issue-refund.ts";
 export { createOfflinePayments } from "./actions/offline-payments.ts";
 export { createHttpPayments, Refund, RefundRequest } from "./actions/payments-client.ts";
-export { argsHashOf, checkApprovedAction, PROPOSAL_ID_PATTERN } from "./approval-check.ts";
-export { recordAfterRun, recordNotRun } from "./approval-record.ts";
+export { checkApprovedAction } from "./approval-check.ts";
 export { DEFAULT_ACTION_TIMEOUT_MS, ExecutorEnv, loadExecutorEnv } from "./config.ts";
 export { ACTION_NAME_PATTERN, defineAction } from "./define-action.ts";
 export { ExecutorError } from "./errors.ts";

@@ -21,9 +21,18 @@ export const ConfigEnv = z.object({
     )
     .default(DEFAULT_NATS_URL),
   NATS_CREDS: z.string().min(1).optional(),
+  NATS_NKEY: z.string().min(1).optional(),
+  NATS_INBOX_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, "must be one subject token, e.g. _INBOX_agent-keywords")
+    .optional(),
   NATS_TOKEN: z.string().min(1).optional(),
   NATS_USER: z.string().min(1).optional(),
   NATS_PASSWORD: z.string().min(1).optional(),
+  SY_INSECURE: z
+    .enum(["true", "false", "1", "0"], "must be true or false")
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   SY_PREFIX: z
     .string()
     .regex(PREFIX_PATTERN, `must match ${String(PREFIX_PATTERN)}`)
@@ -47,7 +56,12 @@ export const ConfigEnv = z.object({
 /** Parsed configuration shared by every process. */
 export type Config = {
   natsUrl: string[];
-  auth: { creds?: string; token?: string; user?: string; password?: string };
+  /** How to authenticate: an nkey seed file (what `switchyard auth init` makes), a creds file, a token or a password. */
+  auth: { nkey?: string; creds?: string; token?: string; user?: string; password?: string };
+  /** Replies come to `<inboxPrefix>.>`; the server lets only this identity read it. Default `_INBOX`. */
+  inboxPrefix?: string;
+  /** Connecting without credentials is allowed (an open bus), with a warning. Default false. */
+  insecure: boolean;
   prefix: string;
   instance: string;
   logLevel: z.infer<typeof ConfigEnv>["SY_LOG_LEVEL"];
@@ -85,7 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     natsUrl: e.NATS_URL.split(","),
-    auth: { creds: e.NATS_CREDS, token: e.NATS_TOKEN, user: e.NATS_USER, password: e.NATS_PASSWORD },
+    auth: { nkey: e.NATS_NKEY, creds: e.NATS_CREDS, token: e.NATS_TOKEN, user: e.NATS_USER, password: e.NATS_PASSWORD },
+    inboxPrefix: e.NATS_INBOX_PREFIX,
+    insecure: e.SY_INSECURE,
     prefix: e.SY_PREFIX,
     instance: e.SY_INSTANCE ?? `${hostname()}-${process.pid}`,
     logLevel: e.SY_LOG_LEVEL,

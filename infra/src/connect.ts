@@ -4,6 +4,7 @@ import { Kvm } from "@nats-io/kv";
 import {
   connect,
   credsAuthenticator,
+  nkeyAuthenticator,
   type Authenticator,
   type NatsConnection,
   tokenAuthenticator,
@@ -38,9 +39,28 @@ export type ConnectBusOptions = {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
+/** True when the configuration names credentials of some kind. */
+export function hasCredentials(config: Config): boolean {
+  return Object.values(config.auth).some((v) => v !== undefined);
+}
+
+/** An error the server answers for every attempt: retrying cannot help. */
+function isAuthError(err: unknown): boolean {
+  return /authorization violation|authentication|user authentication/i.test(errorMessage(err));
+}
+
+function readSecret(variable: string, file: string): Uint8Array {
+  try {
+    return new TextEncoder().encode(readFileSync(file, "utf8").trim());
+  } catch (err) {
+    throw new InfraError("SY_ERR_CONFIG_INVALID", "caller", `${variable}=${file}: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
 function authenticator(config: Config): Authenticator | undefined {
-  const { creds, token, user, password } = config.auth;
-  if (creds !== undefined) return credsAuthenticator(readFileSync(creds));
+  const { nkey, creds, token, user, password } = config.auth;
+  if (nkey !== undefined) return nkeyAuthenticator(readSecret("NATS_NKEY", nkey));
+  if (creds !== undefined) return credsAuthenticator(readSecret("NATS_CREDS", creds));
   if (token !== undefined) return tokenAuthenticator(token);
   if (user !== undefined && password !== undefined) return usernamePasswordAuthenticator(user, password);
   return undefined;
@@ -52,6 +72,22 @@ function authenticator(config: Config): Authenticator | undefined {
  */
 export async function connectBus(opts: ConnectBusOptions): Promise<Bus> {
   const { config, name, logger } = opts;
+  if (!hasCredentials(config)) {
+    if (!config.insecure) {
+      throw new InfraError(
+        "SY_ERR_NO_CREDENTIALS",
+        "caller",
+        `${name}: no NATS credentials (NATS_NKEY, NATS_CREDS, NATS_TOKEN or NATS_USER): Switchyard runs on an ` +
+          "authorized bus (`switchyard auth init` makes an identity per service). To run on an open bus anyway, " +
+          "set SY_INSECURE=true.",
+      );
+    }
+    logger?.warn(
+      { event: "nats.insecure" },
+      "SY_INSECURE=true: connecting without credentials; on an open bus any client can forge results, approve and pay",
+    );
+  }
+  const auth = authenticator(config);
   const deadline = Date.now() + (opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
   let nc: NatsConnection | undefined;
   for (let attempt = 1; nc === undefined; attempt++) {
@@ -59,13 +95,23 @@ export async function connectBus(opts: ConnectBusOptions): Promise<Bus> {
       nc = await connect({
         servers: config.natsUrl,
         name: `${name}/${config.instance}`,
-        authenticator: authenticator(config),
+        authenticator: auth,
+        inboxPrefix: config.inboxPrefix,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
         waitOnFirstConnect: false,
         timeout: 2_000,
       });
     } catch (err) {
+      if (isAuthError(err)) {
+        throw new InfraError(
+          "SY_ERR_NATS_AUTH",
+          "caller",
+          `NATS at ${config.natsUrl.join(",")} refused ${name}'s credentials: ${errorMessage(err)} ` +
+            "(check NATS_NKEY, and that the server loaded the nats-auth.conf these credentials belong to)",
+          { cause: err },
+        );
+      }
       if (Date.now() >= deadline) {
         throw new InfraError(
           "SY_ERR_NATS_CONNECT",
@@ -81,7 +127,8 @@ export async function connectBus(opts: ConnectBusOptions): Promise<Bus> {
   void (async () => {
     for await (const s of conn.status()) {
       if (s.type === "disconnect" || s.type === "reconnect" || s.type === "error") {
-        logger?.warn({ event: `nats.${s.type}`, status: s }, `nats ${s.type}`);
+        // A permissions violation names the subject this identity may not use: a misconfigured deployment.
+        logger?.warn({ event: `nats.${s.type}`, status: s, err: "error" in s ? errorMessage(s.error) : undefined }, `nats ${s.type}`);
       }
     }
   })();
@@ -92,6 +139,16 @@ export async function connectBus(opts: ConnectBusOptions): Promise<Bus> {
     try {
       jsm = await jetstreamManager(conn, { timeout: 10_000 });
     } catch (err) {
+      if (/permissions violation/i.test(errorMessage(err))) {
+        await conn.close();
+        throw new InfraError(
+          "SY_ERR_NATS_AUTH",
+          "caller",
+          `${name} may not use JetStream or its inbox: ${errorMessage(err)} (NATS_INBOX_PREFIX must be the ` +
+            `identity's own inbox, _INBOX_<identity>; it is ${config.inboxPrefix ?? "unset"})`,
+          { cause: err },
+        );
+      }
       if (Date.now() >= deadline) {
         await conn.close();
         throw new InfraError(

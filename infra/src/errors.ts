@@ -10,7 +10,10 @@ export type InfraErrorCode =
   | "SY_ERR_NATS_SERVER_UNAVAILABLE"
   | "SY_ERR_TOPOLOGY"
   | "SY_ERR_PUBLISH_INVALID"
-  | "SY_ERR_KV_CONFLICT";
+  | "SY_ERR_KV_CONFLICT"
+  | "SY_ERR_NO_CREDENTIALS"
+  | "SY_ERR_NATS_AUTH"
+  | "SY_ERR_AUTH_DIR";
 
 /** Base error of Switchyard packages: a stable `code`, who is at fault, and the original `cause`. */
 export class SwitchyardError<Code extends string = string> extends Error {

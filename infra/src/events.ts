@@ -1,4 +1,4 @@
-import { REJECTED_TOKEN, StepEvent, WIRE_VERSION } from "@switchyard/contracts";
+import { StepEvent, WIRE_VERSION } from "@switchyard/contracts";
 import type { Bus } from "./connect.ts";
 import { errorMessage } from "./errors.ts";
 import type { Logger } from "./logger.ts";
@@ -11,7 +11,7 @@ export type StepEventInput = StepEvent extends infer E
     : never
   : never;
 
-/** Publishes step events to `<prefix>.events.<goalId>`. */
+/** Publishes step events to `<prefix>.events.<tenant>.<goalId>.<source>`. */
 export type EventEmitter = {
   /** Publishes and waits for the stream to store it; throws if it could not be stored. */
   emit(event: StepEventInput, headers?: Record<string, string | undefined>): Promise<void>;
@@ -19,12 +19,19 @@ export type EventEmitter = {
   emitSafely(event: StepEventInput, headers?: Record<string, string | undefined>): Promise<void>;
 };
 
-/** Creates an emitter whose events say they come from `source` (`<service>/<instance>`). */
+/**
+ * Creates an emitter for a service. `source` is the service's subject token (`coordinator`, `executor`,
+ * `agent-<name>`): the server's permissions let only that service publish under it, so a reader knows who said
+ * what. Events name `<source>/<instance>` in their `source` field. Events without a goal (rejected messages) go to
+ * `<prefix>.events._rejected.<source>`.
+ */
 export function createEventEmitter(bus: Bus, source: string, logger?: Logger): EventEmitter {
+  const { subjects } = bus.names;
+  const emitter = `${source}/${bus.config.instance}`;
   const emit: EventEmitter["emit"] = async (event, headers) => {
-    const full = { ...event, v: WIRE_VERSION, at: new Date().toISOString(), source } as StepEvent;
-    const subjectToken = "goalId" in full && full.goalId !== undefined ? full.goalId : REJECTED_TOKEN;
-    await publishJson(bus, bus.names.subjects.events(subjectToken), StepEvent, full, { headers });
+    const full = { ...event, v: WIRE_VERSION, at: new Date().toISOString(), source: emitter } as StepEvent;
+    const subject = "tenant" in full ? subjects.events(full.tenant, full.goalId, source) : subjects.rejected(source);
+    await publishJson(bus, subject, StepEvent, full, { headers });
   };
   return {
     emit,

@@ -1,7 +1,31 @@
 export { ConfigEnv, DEFAULT_NATS_URL, loadConfig } from "./config.ts";
-export { connectBus } from "./connect.ts";
+export { connectBus, hasCredentials } from "./connect.ts";
 export { errorMessage, InfraError, SwitchyardError } from "./errors.ts";
 export { createEventEmitter } from "./events.ts";
+export { createRejectionReporter } from "./rejections.ts";
+export type { Rejection, RejectionReporter, RejectionReporterOptions } from "./rejections.ts";
+export { argsHashOf, effectKeyOf, proposalIdOf } from "./effect-keys.ts";
+export { leafValues } from "./leaf-values.ts";
+export { followStream, openReader, readStoredJson } from "./stream-reader.ts";
+export type { ReadFrom, StoredJson } from "./stream-reader.ts";
+export type { EffectCall } from "./effect-keys.ts";
+export { identity, IdentityName, inboxPrefixOf, parseIdentity, ROLES } from "./auth/identities.ts";
+export type { Identity, Role } from "./auth/identities.ts";
+export { permissionsFor } from "./auth/permissions.ts";
+export type { Permissions } from "./auth/permissions.ts";
+export { renderAuthorization } from "./auth/server-config.ts";
+export type { ServerUser } from "./auth/server-config.ts";
+export {
+  AUTH_CONF_FILE,
+  AuthManifest,
+  credentialsEnv,
+  initAuthDir,
+  MANIFEST_FILE,
+  readAuthDir,
+  rotateIdentity,
+  seedFile,
+} from "./auth/auth-dir.ts";
+export type { InitAuthDirOptions } from "./auth/auth-dir.ts";
 export { canonicalJson, sha256Hex } from "./hash.ts";
 export { createJson, getJson, isCasConflict, updateJson } from "./kv-json.ts";
 export { createLogger } from "./logger.ts";
@@ -9,7 +33,14 @@ export { findNatsServerBinary, freePort, isReachable, startNatsServer } from "./
 export { publishJson, toHeaders } from "./publish.ts";
 export { runServiceProcess } from "./service-process.ts";
 export { ReleaseMessage, RetryLater, startConsumer } from "./consume.ts";
-export { ensureConsumer, ensureTopology, openBuckets } from "./topology.ts";
+export {
+  bindBuckets,
+  DEFAULT_STREAM_WAIT_MS,
+  ensureConsumer,
+  ensureTopology,
+  openBucket,
+  openBuckets,
+} from "./topology.ts";
 export { decodeJson, describeIssues, toValidationIssues } from "./validation.ts";
 export type { Config } from "./config.ts";
 export type { Bus, ConnectBusOptions } from "./connect.ts";

@@ -17,6 +17,10 @@ export type NatsServerHandle = {
   readonly storeDir?: string;
   /** Whether {@link kill} and {@link restart} are possible. */
   readonly controllable: boolean;
+  /** Whether the server runs the given `configFile` (a local binary); `NATS_URL` and containers do not. */
+  readonly configured: boolean;
+  /** The process id of a local binary (to send it `SIGHUP` to reload its configuration). */
+  readonly pid?: number;
   /** Graceful stop (SIGTERM, then SIGKILL after 5 s); removes a temporary store dir. */
   stop(): Promise<void>;
   /** `kill -9` without cleanup, to test crash recovery. */
@@ -37,6 +41,12 @@ export type StartNatsServerOptions = {
   logFile?: string;
   /** How long to wait for the server to accept connections; default 15 s. */
   readyTimeoutMs?: number;
+  /**
+   * A configuration file for a local binary (e.g. the `nats-auth.conf` of `switchyard auth init`, whose
+   * `authorization` block turns permissions on). Port, store dir and JetStream still come from the other options.
+   * Ignored for `NATS_URL` and containers.
+   */
+  configFile?: string;
 };
 
 const BINARY_DIRS = ["/usr/sbin", "/usr/local/sbin", "/usr/local/bin", "/usr/bin"];
@@ -110,7 +120,8 @@ async function startBinary(binary: string, opts: StartNatsServerOptions): Promis
 
   const launch = async () => {
     const out = opts.logFile === undefined ? "ignore" : openSync(opts.logFile, "a");
-    child = spawn(binary, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {
+    const config = opts.configFile === undefined ? [] : ["-c", opts.configFile];
+    child = spawn(binary, [...config, "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {
       stdio: ["ignore", out, out],
     });
     if (typeof out === "number") closeSync(out);
@@ -144,6 +155,10 @@ async function startBinary(binary: string, opts: StartNatsServerOptions): Promis
     env: { NATS_URL: url },
     storeDir,
     controllable: true,
+    configured: opts.configFile !== undefined,
+    get pid() {
+      return child.pid;
+    },
     async stop() {
       await halt("SIGTERM");
       if (ownStore) rmSync(storeDir, { recursive: true, force: true });
@@ -175,6 +190,7 @@ async function startContainer(): Promise<NatsServerHandle> {
     ...describe(),
     kind: "container" as const,
     controllable: true,
+    configured: false,
     stop: async () => {
       await container.stop();
     },
@@ -204,6 +220,7 @@ export async function startNatsServer(opts: StartNatsServerOptions = {}): Promis
       kind: "external",
       env: { NATS_URL: external },
       controllable: false,
+      configured: false,
       stop: async () => {},
       kill: () => Promise.reject(new Error("cannot kill an external nats-server (NATS_URL is set)")),
       restart: () => Promise.reject(new Error("cannot restart an external nats-server (NATS_URL is set)")),

@@ -13,10 +13,20 @@ export type PublishOptions = {
   headers?: Record<string, string | undefined>;
 };
 
-/** Builds NATS headers from a plain record, skipping undefined values. */
+/** A header name NATS accepts (printable ASCII without `:` or spaces). */
+const HEADER_NAME = /^[!-9;-~]{1,128}$/;
+
+/**
+ * Builds NATS headers from a plain record, skipping undefined values. Values that came from outside (a request's
+ * `traceparent`, a user name) lose control characters and are capped, so a CR/LF cannot break the message; names
+ * NATS would refuse are dropped.
+ */
 export function toHeaders(values: Record<string, string | undefined> | undefined): MsgHdrs | undefined {
   if (values === undefined) return undefined;
-  const entries = Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined);
+  const entries = Object.entries(values)
+    .filter((e): e is [string, string] => e[1] !== undefined && HEADER_NAME.test(e[0]))
+    .map(([k, v]) => [k, v.replace(/\p{Cc}/gu, "").slice(0, 1_024)] as const)
+    .filter(([, v]) => v !== "");
   if (entries.length === 0) return undefined;
   const h = natsHeaders();
   for (const [k, v] of entries) h.set(k, v);

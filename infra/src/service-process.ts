@@ -5,7 +5,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { initTelemetry } from "./telemetry/tracing.ts";
-import { ensureTopology, type Buckets } from "./topology.ts";
+import { bindBuckets, ensureTopology, type Buckets } from "./topology.ts";
 
 /** What a service gets when it starts. */
 export type ServiceStartContext = { bus: Bus; buckets: Buckets; config: Config; logger: Logger; metrics: Metrics };
@@ -19,6 +19,11 @@ export type RunServiceProcessOptions = {
   service: string;
   start(ctx: ServiceStartContext): Promise<StartedService>;
   env?: NodeJS.ProcessEnv;
+  /**
+   * `own`: create or update the streams and buckets (the coordinator's job, and its permission); `bind` (default):
+   * use them as they are, waiting for the streams the service consumes from.
+   */
+  topology?: "own" | "bind";
 };
 
 const FORCED_EXIT_MS = 20_000;
@@ -75,7 +80,7 @@ export async function runServiceProcess(opts: RunServiceProcessOptions): Promise
 
   try {
     bus = await connectBus({ config, name: opts.service, logger, connectTimeoutMs: 30_000 });
-    const buckets = await ensureTopology(bus);
+    const buckets = opts.topology === "own" ? await ensureTopology(bus) : await bindBuckets(bus);
     if (config.metricsPort !== undefined) {
       metricsServer = await startMetricsServer({ metrics, port: config.metricsPort, host: config.metricsHost });
       logger.info(

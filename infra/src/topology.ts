@@ -35,22 +35,22 @@ function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; 
     {
       ...common,
       name: names.streams.goals,
-      subjects: [names.subjects.goalSubmit, names.subjects.goalAnswer, names.subjects.goalTimer],
+      subjects: [names.subjects.goalSubmitAll, names.subjects.goalAnswerAll, names.subjects.goalTimer],
       retention: RetentionPolicy.Workqueue,
     },
     { ...common, name: names.streams.tasks, subjects: [names.subjects.tasksAll], retention: RetentionPolicy.Workqueue },
     {
       ...common,
       name: names.streams.results,
-      subjects: [names.subjects.results],
+      subjects: [names.subjects.resultsAll],
       retention: RetentionPolicy.Workqueue,
     },
     {
       ...common,
       name: names.streams.proposals,
       subjects: [
-        names.subjects.proposals,
-        names.subjects.approvalDecide,
+        names.subjects.proposalsAll,
+        names.subjects.approvalDecideAll,
         names.subjects.actionExecute,
         names.subjects.actionOutcome,
       ],
@@ -67,8 +67,9 @@ function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; 
 }
 
 /**
- * Creates the streams and KV buckets if they are missing and brings their mutable settings up to date.
- * Idempotent: every service calls it at start-up, so start order does not matter.
+ * Creates the streams and KV buckets if they are missing and brings their mutable settings up to date. Idempotent.
+ * On an authorized bus only the coordinator may do this; every other service binds with {@link bindBuckets} and
+ * waits for the streams it needs ({@link ensureConsumer}).
  */
 export async function ensureTopology(bus: Bus): Promise<Buckets> {
   for (const wanted of streamConfigs(bus)) {
@@ -106,6 +107,28 @@ function needsUpdate(current: StreamConfig, wanted: Partial<StreamConfig> & { su
   );
 }
 
+/**
+ * Binds one KV bucket without asking the server anything. Reads are direct gets that name the key in the subject, so
+ * the server's permissions can scope them per key (with `kvm.open`'s defaults a get is a stream message request that
+ * no permission can scope, and that every identity would need).
+ */
+export function openBucket(bus: Bus, name: string): Promise<KV> {
+  return bus.kvm.open(name, { allow_direct: true });
+}
+
+/** Binds the KV buckets: what a service that may not manage the topology does. */
+export function bindBuckets(bus: Bus): Promise<Buckets> {
+  const { names } = bus;
+  const open = (name: string) => openBucket(bus, name);
+  return Promise.all([
+    open(names.buckets.goals),
+    open(names.buckets.effects),
+    open(names.buckets.approvals),
+    open(names.buckets.cache),
+    open(names.buckets.quotas),
+  ]).then(([goals, effects, approvals, cache, quotas]) => ({ goals, effects, approvals, cache, quotas }));
+}
+
 /** Creates (or binds) the KV buckets. */
 export async function openBuckets(bus: Bus): Promise<Buckets> {
   const { names, config } = bus;
@@ -135,7 +158,17 @@ export type EnsureConsumerOptions = {
   filterSubject: string;
   /** Deliveries before JetStream gives a message up; default `config.maxDeliver`; -1 = never give up. */
   maxDeliver?: number;
+  /**
+   * How long to wait for the stream to exist (the coordinator creates the topology; another service may start
+   * first); default {@link DEFAULT_STREAM_WAIT_MS}.
+   */
+  streamWaitMs?: number;
 };
+
+/** How long a service waits at start-up for the coordinator to create the streams: 60 s. */
+export const DEFAULT_STREAM_WAIT_MS = 60_000;
+
+const isStreamMissing = (err: unknown) => err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND;
 
 /**
  * Creates a durable pull consumer (explicit acks, the configured `ack_wait` and `max_deliver`) if it is missing,
@@ -151,11 +184,19 @@ export async function ensureConsumer(bus: Bus, opts: EnsureConsumerOptions): Pro
     max_deliver: opts.maxDeliver ?? bus.config.maxDeliver,
     max_ack_pending: 1_000,
   };
+  const waitUntil = Date.now() + (opts.streamWaitMs ?? DEFAULT_STREAM_WAIT_MS);
   try {
-    const info = await bus.jsm.consumers.info(opts.stream, opts.durable).catch((err: unknown) => {
-      if (err instanceof JetStreamApiError && err.code === CONSUMER_NOT_FOUND) return undefined;
-      throw err;
-    });
+    let info: Awaited<ReturnType<typeof bus.jsm.consumers.info>> | undefined;
+    for (;;) {
+      try {
+        info = await bus.jsm.consumers.info(opts.stream, opts.durable);
+        break;
+      } catch (err) {
+        if (err instanceof JetStreamApiError && err.code === CONSUMER_NOT_FOUND) break;
+        if (!isStreamMissing(err) || Date.now() >= waitUntil) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
     if (info === undefined) {
       await bus.jsm.consumers.add(opts.stream, wanted);
     } else if (info.config.ack_wait !== wanted.ack_wait || info.config.max_deliver !== wanted.max_deliver) {
@@ -171,13 +212,12 @@ export async function ensureConsumer(bus: Bus, opts: EnsureConsumerOptions): Pro
       () => false,
     );
     if (!exists) {
+      const hint = isStreamMissing(err) ? " (the coordinator creates the streams: is it running on this prefix?)" : "";
       throw new InfraError(
         "SY_ERR_TOPOLOGY",
         "system",
-        `cannot set up consumer ${opts.durable} on ${opts.stream}: ${errorMessage(err)}`,
-        {
-          cause: err,
-        },
+        `cannot set up consumer ${opts.durable} on ${opts.stream}: ${errorMessage(err)}${hint}`,
+        { cause: err },
       );
     }
   }

@@ -52,6 +52,13 @@ export type LlmAgentSpec<I extends z.ZodType, O extends z.ZodType> = CommonSpec<
   /** `anthropic:<model>`, `openai:<model>`, `openai-compatible:<name>/<model>` or `scripted:<script>`. */
   model: string;
   loop?: LoopOptions;
+  /**
+   * Top-level input fields that hold identifiers the caller vouches for (an order id, a customer id), not outside
+   * text. Every other input field is untrusted data: while the task holds any, write tools need approval (taint from
+   * the first step), and the trusted fields' values are the entities write tools may name without reading them.
+   * Default: none (the whole input is untrusted). A plan can vouch for more fields per subtask.
+   */
+  trustedInput?: readonly string[];
 };
 
 type Defined = { budget: Budget; card: AgentCard };

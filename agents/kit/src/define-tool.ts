@@ -8,8 +8,8 @@ export type ToolContext = {
   goalId: string;
   subtaskId: string;
   /**
-   * `<goalId>/<subtaskId>/<tool>/<hash of canonical args>`: the same call on a redelivered subtask has the same key.
-   * Pass it to external APIs that accept one (e.g. an `Idempotency-Key` HTTP header).
+   * `agent.<agent>.effect.<goalId>.<subtaskId>.<tool>.<hash of canonical args>`: the same call on a redelivered
+   * subtask has the same key. Pass it to external APIs that accept one (e.g. an `Idempotency-Key` HTTP header).
    */
   effectKey: string;
   /** Aborted at the run's deadline and on cancellation. */
@@ -37,6 +37,11 @@ export type ToolSpec<I extends z.ZodType, O extends z.ZodType> = {
   run(args: z.output<I>, ctx: ToolContext): Promise<NoInfer<z.input<O>>>;
   /** Write tools only: decides each call before it runs. Default: allow. */
   confirm?(args: z.output<I>, ctx: ToolContext): ConfirmDecision | Promise<ConfirmDecision>;
+  /**
+   * Write tools only: dot paths of the args that name an entity (`to`, `orderId`, …). A call whose entity is
+   * neither in the task's trusted input nor returned by a read tool in the same run needs approval. Default: none.
+   */
+  entities?: readonly string[];
 };
 
 /** A defined tool. */
@@ -61,11 +66,11 @@ export function defineTool<I extends z.ZodType, O extends z.ZodType>(spec: ToolS
       `tool name "${spec.name}" is reserved by the agent loop`,
     );
   }
-  if (spec.confirm !== undefined && spec.kind !== "write") {
+  if ((spec.confirm !== undefined || spec.entities !== undefined) && spec.kind !== "write") {
     throw new AgentKitError(
       "SY_ERR_AGENT_DEFINITION",
       "caller",
-      `tool "${spec.name}": only write tools take a confirm policy`,
+      `tool "${spec.name}": only write tools take a confirm policy or entities`,
     );
   }
   return Object.freeze({ ...spec });

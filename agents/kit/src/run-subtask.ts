@@ -6,7 +6,7 @@ import {
   type SubtaskResult,
   type Usage,
 } from "@switchyard/contracts";
-import { describeIssues, errorMessage, toValidationIssues, type Logger } from "@switchyard/infra";
+import { describeIssues, errorMessage, leafValues, toValidationIssues, type Logger } from "@switchyard/infra";
 import type { AgentDefinition, HandlerAgentDefinition } from "./define-agent.ts";
 import { runLlmAgent, type LlmRunOutcome, type RunServices } from "./loop/run-llm-agent.ts";
 import type { ResolvedModel } from "./model/resolve-model.ts";
@@ -43,6 +43,30 @@ export function effectiveBudget(agentBudget: Budget, subtaskBudget: Budget): Bud
 }
 
 class DeadlineExceeded extends Error {}
+
+/**
+ * What of a task the agent may trust: the input fields the agent or the plan declares trusted (identifiers from the
+ * backend), and nothing else — free text (a ticket, an email, a page) and other agents' outputs may carry injected
+ * instructions, so their presence makes write tools need approval from the first step.
+ */
+export function taskTrust(
+  input: unknown,
+  envelope: Pick<SubtaskEnvelope, "trustedInput" | "upstream">,
+  agentTrusted: readonly string[] = [],
+): { untrustedInput?: string; trustedValues: string[] } {
+  const trusted = new Set([...agentTrusted, ...(envelope.trustedInput ?? [])]);
+  const fields =
+    input !== null && typeof input === "object" && !Array.isArray(input)
+      ? Object.entries(input as Record<string, unknown>).filter(([, v]) => v !== undefined)
+      : [["(input)", input] as const];
+  const untrusted = fields.filter(([k]) => !trusted.has(k)).map(([k]) => k);
+  const trustedValues = [...leafValues(fields.filter(([k]) => trusted.has(k)).map(([, v]) => v))];
+  const reasons = [
+    ...(untrusted.length > 0 ? [`the task input holds untrusted text (${untrusted.join(", ")})`] : []),
+    ...(Object.keys(envelope.upstream).length > 0 ? ["the task holds other subtasks' outputs"] : []),
+  ];
+  return { untrustedInput: reasons.length > 0 ? reasons.join("; ") : undefined, trustedValues };
+}
 
 const ZERO: Usage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 };
 
@@ -167,9 +191,11 @@ export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult
         signal: controller.signal,
         cancelled: () => opts.signal?.aborted === true,
         goalId: envelope.goalId,
+        tenant: envelope.tenant,
         subtaskId: envelope.subtaskId,
         logger,
         services: opts.services,
+        ...taskTrust(input.data, envelope, agent.trustedInput),
       }),
     );
   } finally {

@@ -4,8 +4,9 @@ import { createJson, getJson } from "@switchyard/infra";
 
 /**
  * Records each finished subtask's result in the effects ledger (KV `<prefix>_effects`, key
- * `<goalId>/<subtaskId>/<attempt>`), so a redelivered subtask replays its result instead of running its handler
- * again. A new attempt (the subtask sent again after a person answered it) is a new run.
+ * `agent.<agent>.run.<goalId>.<subtaskId>.<attempt>`, among the agent's own keys), so a redelivered subtask replays
+ * its result instead of running its handler again. A new attempt (the subtask sent again after a person answered it)
+ * is a new run.
  */
 export type SubtaskLedger = {
   /** The recorded result, if this subtask already ran to an end. */
@@ -14,15 +15,16 @@ export type SubtaskLedger = {
   record(result: SubtaskResult): Promise<SubtaskResult>;
 };
 
-/** A ledger on the effects bucket. */
-export function createSubtaskLedger(effects: KV, names: WireNames): SubtaskLedger {
+/** A ledger of `agent`'s runs on the effects bucket. */
+export function createSubtaskLedger(effects: KV, names: WireNames, agent: string): SubtaskLedger {
+  const key = (goalId: string, subtaskId: string, attempt: number) =>
+    names.keys.subtaskResult(agent, goalId, subtaskId, attempt);
   const find: SubtaskLedger["find"] = async (goalId, subtaskId, attempt) =>
-    (await getJson(effects, names.keys.subtaskResult(goalId, subtaskId, attempt), SubtaskResult))?.value;
+    (await getJson(effects, key(goalId, subtaskId, attempt), SubtaskResult))?.value;
   return {
     find,
     async record(result) {
-      const key = names.keys.subtaskResult(result.goalId, result.subtaskId, result.attempt);
-      const created = await createJson(effects, key, SubtaskResult, result);
+      const created = await createJson(effects, key(result.goalId, result.subtaskId, result.attempt), SubtaskResult, result);
       if (created !== undefined) return result;
       return (await find(result.goalId, result.subtaskId, result.attempt)) ?? result;
     },

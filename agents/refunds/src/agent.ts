@@ -42,6 +42,8 @@ export const refundsAgent = defineAgent({
     "Decides a customer's refund request for an order against the refund policy; a refund it grants is proposed " +
     "for approval, never issued directly.",
   input: RefundsInput,
+  // Identifiers the backend put in the goal; the request text is the customer's and stays untrusted.
+  trustedInput: ["orderId"],
   output: RefundsOutput,
   instructions: [
     "You handle refund requests for an online shop.",

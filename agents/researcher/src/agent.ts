@@ -45,6 +45,8 @@ export const researcherAgent = defineAgent({
     "Answers a customer support question from the policy knowledge base and the customer's and order's records; " +
     "returns the answer, the facts it found and the ids of the articles it used.",
   input: ResearcherInput,
+  // Identifiers the backend put in the goal; the question is the customer's text and stays untrusted.
+  trustedInput: ["customerId", "orderId"],
   output: ResearcherOutput,
   instructions: [
     "You research customer support questions for an online shop.",

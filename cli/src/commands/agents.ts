@@ -40,9 +40,9 @@ export async function discoverAgents(bus: Bus, waitMs = 1_500): Promise<Array<{ 
 export async function agentsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { json: { type: "boolean", default: false }, nats: { type: "string" } },
+    options: { json: { type: "boolean", default: false }, nats: { type: "string" }, as: { type: "string" } },
   });
-  const bus = await connectCli(values.nats);
+  const { bus } = await connectCli(values, { role: "operator" });
   try {
     const agents = await discoverAgents(bus);
     process.stdout.write(values.json ? `${JSON.stringify(agents.map((a) => a.card))}\n` : `${renderAgents(agents)}\n`);

@@ -1,18 +1,19 @@
-import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { ApprovalDecision, ApprovalRecord, WIRE_VERSION } from "@switchyard/contracts";
-import { getJson, publishJson, type Bus } from "@switchyard/infra";
+import { type Bus, getJson, openBucket, publishJson } from "@switchyard/infra";
 import { CliError, connectCli } from "../client.ts";
 
 export const APPROVALS_USAGE = `switchyard approvals list [--json] | show <id> [--json] | approve <id> [--reason "..."] | reject <id> --reason "..."
   The human review queue: proposals of write and destructive actions waiting for a decision. Who decided, when and why
   is recorded; a proposal nobody decides before its review deadline is rejected automatically (expired).
+  Decisions are made as the person's identity (default approver-<$SY_USER or login>; --as approver-<name>), which the
+  bus authenticates: the record names who decided, whatever a message says.
   Exit code of approve/reject: 0 decided as asked, 3 it had been decided already, 2 bad usage.`;
 
 const WAIT_MS = 10_000;
 
 async function records(bus: Bus): Promise<ApprovalRecord[]> {
-  const kv = await bus.kvm.open(bus.names.buckets.approvals);
+  const kv = await openBucket(bus, bus.names.buckets.approvals);
   const out: ApprovalRecord[] = [];
   for await (const key of await kv.keys("proposal.*")) {
     const r = (await getJson(kv, key, ApprovalRecord).catch(() => undefined))?.value;
@@ -41,7 +42,12 @@ export async function approvalsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { json: { type: "boolean", default: false }, reason: { type: "string" }, nats: { type: "string" } },
+    options: {
+      json: { type: "boolean", default: false },
+      reason: { type: "string" },
+      nats: { type: "string" },
+      as: { type: "string" },
+    },
   });
   if (sub === undefined || !["list", "show", "approve", "reject"].includes(sub)) throw new CliError(APPROVALS_USAGE, 2);
   if (sub !== "list" && positionals.length !== 1)
@@ -49,7 +55,7 @@ export async function approvalsCommand(argv: string[]): Promise<number> {
   if (sub === "reject" && (values.reason === undefined || values.reason.trim() === "")) {
     throw new CliError("reject needs --reason: the goal's result will say why", 2);
   }
-  const bus = await connectCli(values.nats);
+  const { bus, identity } = await connectCli(values, { role: "approver" });
   try {
     if (sub === "list") {
       const all = await records(bus);
@@ -61,7 +67,7 @@ export async function approvalsCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const id = positionals[0] ?? "";
-    const kv = await bus.kvm.open(bus.names.buckets.approvals);
+    const kv = await openBucket(bus, bus.names.buckets.approvals);
     const current = await getJson(kv, bus.names.keys.proposal(id), ApprovalRecord);
     if (current === undefined) throw new CliError(`no proposal "${id}"`, 1);
     if (sub === "show") {
@@ -73,15 +79,15 @@ export async function approvalsCommand(argv: string[]): Promise<number> {
       process.stderr.write(`proposal ${id} was already decided (${current.value.proposal.status})\n`);
       return 3;
     }
+    if (identity.role !== "approver") throw new CliError(`decisions come from a person (approver-<name>), not ${identity.name}`, 2);
     const decision = ApprovalDecision.parse({
       v: WIRE_VERSION,
       proposalId: id,
       decision: sub === "approve" ? "approved" : "rejected",
-      decidedBy: process.env["SY_USER"] ?? userInfo().username,
       reason: values.reason,
       at: new Date().toISOString(),
     });
-    await publishJson(bus, bus.names.subjects.approvalDecide, ApprovalDecision, decision);
+    await publishJson(bus, bus.names.subjects.approvalDecide(identity.of), ApprovalDecision, decision);
     // Wait (bounded) for the coordinator to record it, so the printout shows the decision.
     const deadline = Date.now() + WAIT_MS;
     let after = current.value;

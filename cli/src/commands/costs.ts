@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
+import { readStoredJson } from "@switchyard/infra";
 import { CliError, connectCli } from "../client.ts";
 import { aggregateCosts, COST_GROUPINGS, UNKNOWN_KEY, type CostGrouping } from "../history/cost-report.ts";
 import { parseDuration } from "../history/duration.ts";
-import { readStoredJson } from "../history/read-events.ts";
 import { renderCostTable } from "../history/render-costs.ts";
 
 export const COSTS_USAGE = `switchyard costs --by user|tenant|agent [--since 24h] [--json] [--nats <url>]
@@ -10,7 +10,8 @@ export const COSTS_USAGE = `switchyard costs --by user|tenant|agent [--since 24h
   --by <key>      group by user, tenant or agent (required)
   --since <dur>   the window, back from now: 30m, 24h, 7d (default 24h)
   --json          print a JSON array of { key, goals, subtasks, inputTokens, outputTokens, costUsd }, highest cost first
-  --nats <url>    NATS server (default: $NATS_URL or nats://127.0.0.1:4222)
+  --nats <url>    NATS server (default: $NATS_URL, else the stack \`switchyard up\` runs)
+  --as <id>       act as this identity (default operator)
   User and tenant come from each goal's goal.accepted event; goals accepted before the window count as "${UNKNOWN_KEY}".
   Only what the events stream still holds is counted (see SY_EVENTS_MAX_AGE_MS).`;
 
@@ -30,6 +31,7 @@ export async function costsCommand(argv: string[]): Promise<number> {
       since: { type: "string", default: "24h" },
       json: { type: "boolean", default: false },
       nats: { type: "string" },
+      as: { type: "string" },
     },
   });
   const by = values.by;
@@ -42,9 +44,10 @@ export async function costsCommand(argv: string[]): Promise<number> {
     throw new CliError(`--since must be a duration like 30m, 24h or 7d (got "${values.since}")`, 2);
   }
   const since = new Date(Date.now() - windowMs);
-  const bus = await connectCli(values.nats);
+  const { bus } = await connectCli(values, { role: "operator" });
   try {
-    const events = await readStoredJson(bus, bus.names.subjects.eventsAll, { since, timeoutMs: READ_TIMEOUT_MS });
+    const { streams, subjects } = bus.names;
+    const events = await readStoredJson(bus, streams.events, subjects.eventsAll, { since, timeoutMs: READ_TIMEOUT_MS });
     const report = aggregateCosts(events.values, by);
     process.stdout.write(
       values.json

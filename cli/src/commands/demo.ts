@@ -8,9 +8,11 @@ import { waitForGoalResult } from "../wait-for-result.ts";
 import { buildGoal, submitGoal } from "./goal.ts";
 import { untilSignal } from "./up.ts";
 
-export const DEMO_USAGE = `switchyard demo [--plan demo|support] [--nats <url>] [--json] [text]
-  Starts a private nats-server (unless --nats/$NATS_URL), the coordinator and the example agents, runs one goal
-  with the "demo" plan, prints its result and stops everything. Service logs go to .switchyard/logs/.`;
+export const DEMO_USAGE = `switchyard demo [--plan demo|support] [--nats <url>] [--insecure] [--json] [text]
+  Starts a private nats-server (unless --nats/$NATS_URL), the coordinator, the executor and the example agents, each
+  as its own identity on an authorized bus (development credentials in .switchyard/auth, generated on first run),
+  runs one goal with the "demo" plan as backend-default, prints its result and stops everything. Service logs go
+  to .switchyard/logs/. --insecure runs on an open bus instead (with a warning).`;
 
 const DEMO_TEXT =
   "Agents fail in production in boring ways. Budgets stop agents that loop, idempotency keys stop agents that repeat side effects, and approvals stop agents that take destructive actions.";
@@ -29,6 +31,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       nats: { type: "string" },
       json: { type: "boolean", default: false },
       plan: { type: "string", default: "demo" },
+      insecure: { type: "boolean", default: false },
     },
   });
   const url = values.nats ?? (process.env["NATS_URL"] || undefined);
@@ -38,19 +41,23 @@ export async function demoCommand(argv: string[]): Promise<number> {
     nats: url === undefined ? { kind: "private" } : { kind: "url", url },
     output: { kind: "files", dir: logDir },
     log: values.json ? () => {} : log,
+    insecure: values.insecure,
   });
   const interrupted = untilSignal().then(() => "interrupted" as const);
   try {
-    const bus = await connectCli(undefined, { ...process.env, ...stack.env });
+    const { bus } = await connectCli({}, { role: "backend", tenant: "default" }, { ...process.env, ...stack.env });
     try {
       const plan = values.plan;
       const goal =
         plan === "support"
-          ? buildGoal(positionals[0] ?? SUPPORT_TEXT, { plan, input: JSON.stringify(SUPPORT_INPUT) })
-          : buildGoal(positionals[0] ?? DEMO_TEXT, { plan });
+          ? buildGoal(positionals[0] ?? SUPPORT_TEXT, { plan, input: JSON.stringify(SUPPORT_INPUT), tenant: "default" })
+          : buildGoal(positionals[0] ?? DEMO_TEXT, { plan, tenant: "default" });
       await submitGoal(bus, goal);
       if (!values.json) log(`submitted goal ${goal.id} (plan "${plan}"); service logs: ${logDir}`);
-      const outcome = await Promise.race([waitForGoalResult(bus, goal.id, 120_000), interrupted]);
+      const outcome = await Promise.race([
+        waitForGoalResult(bus, { goalId: goal.id, tenant: goal.tenant }, 120_000),
+        interrupted,
+      ]);
       if (outcome === "interrupted") return 130;
       process.stdout.write(values.json ? `${JSON.stringify(outcome)}\n` : `${renderGoalResult(outcome)}\n`);
       return outcome.status === "ok" ? 0 : 3;

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { Goal, WIRE_VERSION } from "@switchyard/contracts";
-import { describeIssues, publishJson, toValidationIssues, type Bus } from "@switchyard/infra";
-import { CliError, connectCli } from "../client.ts";
+import { describeIssues, errorMessage, publishJson, toValidationIssues, type Bus } from "@switchyard/infra";
+import { CliError, connectCli, tenantOf } from "../client.ts";
 import { renderGoalResult } from "../render.ts";
-import { goalOwningKey, waitForGoalResult } from "../wait-for-result.ts";
+import { waitForGoalResult } from "../wait-for-result.ts";
 
 export const GOAL_USAGE = `switchyard goal "<text>" [options]
   Publishes a goal and (by default) waits for its result.
@@ -13,11 +13,13 @@ export const GOAL_USAGE = `switchyard goal "<text>" [options]
   --input <json>            structured input for the plan, a JSON object
   --id <id>                 goal id (default: a new UUID)
   --idempotency-key <key>   submitting twice with the same key runs the goal once
-  --tenant <t> --user <u>   attribution (default: $SY_TENANT or "default", $SY_USER or your login)
+  --tenant <t> --user <u>   attribution (default: $SY_TENANT or "default", $SY_USER or your login); the goal is
+                            submitted as the identity backend-<tenant>
   --json                    print the GoalResult as JSON on stdout, nothing else
   --no-wait                 print the goal id and return at once
   --timeout <seconds>       how long to wait for the result (default 300)
-  --nats <url>              NATS server (default: $NATS_URL or nats://127.0.0.1:4222)
+  --nats <url>              NATS server (default: $NATS_URL, else the stack \`switchyard up\` runs)
+  --as <identity>           act as this identity (default backend-<tenant>; credentials from $SY_AUTH_DIR)
 Exit code: 0 when the goal ended ok, 3 when it ended otherwise, 4 on timeout, 2 on bad usage.`;
 
 /** Builds a goal from CLI arguments; bad arguments throw a usage error naming the field. */
@@ -35,8 +37,8 @@ export function buildGoal(text: string, values: Record<string, string | boolean 
     v: WIRE_VERSION,
     id: str("id") ?? randomUUID(),
     idempotencyKey: str("idempotency-key"),
-    tenant: str("tenant") ?? process.env["SY_TENANT"] ?? "default",
-    user: str("user") ?? process.env["SY_USER"] ?? userInfo().username,
+    tenant: str("tenant") ?? (process.env["SY_TENANT"] || "default"),
+    user: str("user") ?? (process.env["SY_USER"] || userInfo().username),
     text,
     input,
     plan: str("plan"),
@@ -47,12 +49,22 @@ export function buildGoal(text: string, values: Record<string, string | boolean 
   return parsed.data;
 }
 
-/** Publishes a goal; resolves once the goals stream has stored it. */
+/**
+ * Publishes a goal on its tenant's submit subject; resolves once the goals stream has stored it. The goal id is the
+ * `Nats-Msg-Id`: publishing the same goal twice stores it once, and a new goal with a used idempotency key reaches the
+ * coordinator, which answers with a `goal.duplicate` event naming the goal that key belongs to.
+ */
 export async function submitGoal(bus: Bus, goal: Goal): Promise<void> {
-  await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, {
-    msgId: goal.idempotencyKey ?? goal.id,
-    headers: { [bus.names.headers.tenant]: goal.tenant, [bus.names.headers.user]: goal.user },
-  });
+  try {
+    await publishJson(bus, bus.names.subjects.goalSubmit(goal.tenant), Goal, goal, {
+      msgId: goal.id,
+      headers: { [bus.names.headers.tenant]: goal.tenant, [bus.names.headers.user]: goal.user },
+    });
+  } catch (err) {
+    throw new CliError(
+      `could not submit the goal: ${errorMessage(err)} (is the coordinator running? it sets up the goals stream)`,
+    );
+  }
 }
 
 /** `switchyard goal`. */
@@ -71,6 +83,7 @@ export async function goalCommand(argv: string[]): Promise<number> {
       "no-wait": { type: "boolean", default: false },
       timeout: { type: "string", default: "300" },
       nats: { type: "string" },
+      as: { type: "string" },
     },
   });
   if (positionals.length !== 1 || positionals[0] === undefined || positionals[0] === "") {
@@ -79,22 +92,20 @@ export async function goalCommand(argv: string[]): Promise<number> {
   const timeoutS = Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0)
     throw new CliError(`--timeout must be a positive number of seconds`, 2);
-  const goal = buildGoal(positionals[0], values);
-  const bus = await connectCli(values.nats);
+  const { bus, ...session } = await connectCli(values, { role: "backend", tenant: values.tenant });
   try {
+    const tenant = tenantOf({ bus, ...session }, "submitting a goal");
+    if (values.tenant !== undefined && values.tenant !== tenant) {
+      throw new CliError(`--tenant ${values.tenant} is not the tenant of identity ${session.identity.name}`, 2);
+    }
+    const goal = buildGoal(positionals[0], { ...values, tenant });
     await submitGoal(bus, goal);
     if (values["no-wait"]) {
       process.stdout.write(values.json ? `${JSON.stringify({ goalId: goal.id })}\n` : `${goal.id}\n`);
       return 0;
     }
     if (!values.json) process.stderr.write(`goal ${goal.id} submitted; waiting for its result…\n`);
-    // With a caller's idempotency key the goal may be a resubmission: wait for the goal that owns the key.
-    const target =
-      goal.idempotencyKey === undefined ? goal.id : await goalOwningKey(bus, goal.idempotencyKey, timeoutS * 1000);
-    if (target !== goal.id && !values.json) {
-      process.stderr.write(`idempotency key already used by goal ${target}: showing its result\n`);
-    }
-    const result = await waitForGoalResult(bus, target, timeoutS * 1000);
+    const result = await waitForGoalResult(bus, { goalId: goal.id, tenant: goal.tenant }, timeoutS * 1000);
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${renderGoalResult(result)}\n`);
     return result.status === "ok" ? 0 : 3;
   } finally {

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { GoalRecord } from "@switchyard/contracts";
-import { getJson } from "@switchyard/infra";
+import { getJson, openBucket } from "@switchyard/infra";
 import { CliError, connectCli } from "../client.ts";
 
 export const GOALS_USAGE = `switchyard goals --paused [--json] [--nats <url>]
@@ -25,12 +25,13 @@ export async function goalsCommand(argv: string[]): Promise<number> {
       paused: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       nats: { type: "string" },
+      as: { type: "string" },
     },
   });
   if (!values.paused) throw new CliError(`only --paused is supported for now\n\n${GOALS_USAGE}`, 2);
-  const bus = await connectCli(values.nats);
+  const { bus } = await connectCli(values, { role: "operator" });
   try {
-    const kv = await bus.kvm.open(bus.names.buckets.goals);
+    const kv = await openBucket(bus, bus.names.buckets.goals);
     const paused: PausedGoal[] = [];
     // Walks the goal records: fine for an operator's command; a long-lived index would serve a console better.
     for await (const key of await kv.keys("goal.*")) {

@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
 import { GoalId } from "@switchyard/contracts";
-import { describeIssues, toValidationIssues, type Bus } from "@switchyard/infra";
+import { describeIssues, readStoredJson, toValidationIssues, type Bus } from "@switchyard/infra";
 import { CliError, connectCli } from "../client.ts";
-import { readLastJson, readStoredJson } from "../history/read-events.ts";
 import { renderTrace } from "../history/render-trace.ts";
 import type { TraceNode } from "../history/trace-node.ts";
 import { buildTraceTree } from "../history/trace-tree.ts";
@@ -15,17 +14,20 @@ export const TRACE_USAGE = `switchyard trace <goalId> [--json] [--nats <url>]
   tokens, cost, time and failure kind; limits hit, checkpoints, proposals and summaries too.
   --json         print the tree as JSON: nodes of { type, label, status?, tokens?, costUsd?, ms?, failureKind?, at?,
                  detail?, children: [...] }, the goal at the root
-  --nats <url>   NATS server (default: $NATS_URL or nats://127.0.0.1:4222)
+  --nats <url>   NATS server (default: $NATS_URL, else the stack \`switchyard up\` runs)
+  --as <id>      act as this identity (default operator)
 Exit code: 0 printed, ${TRACE_NOT_FOUND} nothing stored for that goal id (unknown, or its events expired),
   2 bad usage, 1 anything else (e.g. no NATS server).`;
 
 /** Reads a goal's events and done message and builds its tree; throws (exit 3) when there is neither. */
 export async function loadTrace(bus: Bus, goalId: string): Promise<TraceNode> {
   const { subjects, streams } = bus.names;
-  const [events, done] = await Promise.all([
-    readStoredJson(bus, subjects.events(goalId)),
-    readLastJson(bus, subjects.goalDone(goalId)),
+  const [events, results] = await Promise.all([
+    readStoredJson(bus, streams.events, subjects.goalEvents(goalId)),
+    readStoredJson(bus, streams.events, subjects.goalDoneOf(goalId)),
   ]);
+  // The latest result: the final one, or the interim one of a goal that waits for a person.
+  const done = results.values.at(-1);
   if (events.values.length === 0 && done === undefined) {
     throw new CliError(
       `no events for goal "${goalId}" in ${streams.events}: unknown goal id, or its events have expired`,
@@ -43,7 +45,7 @@ export async function traceCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: "boolean", default: false }, nats: { type: "string" } },
+    options: { json: { type: "boolean", default: false }, nats: { type: "string" }, as: { type: "string" } },
   });
   if (positionals.length !== 1 || positionals[0] === undefined) {
     throw new CliError(`expected exactly one goal id\n\n${TRACE_USAGE}`, 2);
@@ -53,7 +55,7 @@ export async function traceCommand(argv: string[]): Promise<number> {
   if (!id.success) {
     throw new CliError(`invalid goal id "${positionals[0]}": ${describeIssues(toValidationIssues(id.error))}`, 2);
   }
-  const bus = await connectCli(values.nats);
+  const { bus } = await connectCli(values, { role: "operator" });
   try {
     const tree = await loadTrace(bus, id.data);
     process.stdout.write(values.json ? `${JSON.stringify(tree)}\n` : `${renderTrace(tree)}\n`);

@@ -4,6 +4,7 @@ import {
   describeIssues,
   errorMessage,
   GEN_AI_OPERATION,
+  leafValues,
   SPAN,
   toValidationIssues,
   withSpan,
@@ -60,9 +61,18 @@ export type RunLlmAgentOptions = {
   signal: AbortSignal;
   cancelled: () => boolean;
   goalId: string;
+  /** The goal's tenant: step events are published under it. */
+  tenant: string;
   subtaskId: string;
   logger: Logger;
   services: RunServices;
+  /**
+   * Why the task input is untrusted, if it is (it holds outside text: a ticket, an email, a page): write tools then
+   * need approval from the first step. Default: trusted.
+   */
+  untrustedInput?: string;
+  /** Values of the trusted input: entities the run may act on without having read them. Default: none. */
+  trustedValues?: Iterable<string>;
 };
 
 const ARGS_PREVIEW = 500;
@@ -76,7 +86,7 @@ const ARGS_PREVIEW = 500;
 export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutcome> {
   const { agent, model, services, logger } = opts;
   const loop: Required<LoopOptions> = { ...DEFAULT_LOOP_OPTIONS, ...agent.loop };
-  const ids = { goalId: opts.goalId, subtaskId: opts.subtaskId, agent: agent.name };
+  const ids = { goalId: opts.goalId, tenant: opts.tenant, subtaskId: opts.subtaskId, agent: agent.name };
   const meter = createBudgetMeter(opts.budget, opts.deadlineMs);
   const tools = new Map(agent.tools.map((t) => [t.name, t]));
   const toolSpecs: ToolSpec[] = [
@@ -95,7 +105,9 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
   let invalidOutputs = 0;
   let toolErrorStreak = 0;
   let lastSummaryAtStep = 0;
-  let tainted = false;
+  // Untrusted text in the input taints the run from step 0; a read tool's output taints it when it arrives.
+  let taint = opts.untrustedInput;
+  const knownEntities = new Set(opts.trustedValues ?? []);
 
   const end = (status: RunStatus, extra: Omit<LlmRunOutcome, "status" | "usage"> = {}): LlmRunOutcome => ({
     status,
@@ -304,7 +316,8 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
             effects: services.effects,
             maxOutputChars: loop.toolOutputMaxChars,
             reason: trimTo(response.text, 1_000),
-            tainted,
+            taint,
+            knownEntities,
             approvedEffects: opts.approvedEffects ?? [],
           });
           span.setAttributes({
@@ -338,7 +351,8 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
         "tool call",
       );
       results.push({ toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError });
-      tainted ||= outcome.readUntrusted;
+      if (outcome.readUntrusted) taint ??= "the run has read untrusted tool output";
+      if (outcome.output !== undefined) leafValues(outcome.output, knownEntities);
 
       invalidStreak = outcome.outcome === "invalid" ? invalidStreak + 1 : 0;
       toolErrorStreak =

@@ -1,9 +1,10 @@
-import type { ActionProposal, ToolKind } from "@switchyard/contracts";
+import { wireNames, type ActionProposal, type ToolKind } from "@switchyard/contracts";
 import {
-  canonicalJson,
+  argsHashOf,
   describeIssues,
+  effectKeyOf,
   errorMessage,
-  sha256Hex,
+  proposalIdOf,
   toValidationIssues,
   type Logger,
 } from "@switchyard/infra";
@@ -23,6 +24,8 @@ export type ToolCallOutcome = {
   proposal?: ActionProposal;
   /** True when the model read untrusted data (a read tool's output). */
   readUntrusted: boolean;
+  /** The output of a read tool that ran: the entities it names become known to the run. */
+  output?: unknown;
 };
 
 /** Everything a tool call needs from the run. */
@@ -37,15 +40,35 @@ export type ToolCallContext = {
   maxOutputChars: number;
   /** Why the model made the call (its text of this turn), kept on a proposal for the reviewer. */
   reason: string;
-  /** True once the run has read untrusted tool output: write tools then need approval. */
-  tainted: boolean;
+  /**
+   * Why write tools need approval in this run, if they do: the task input holds untrusted outside text, or the run
+   * has read untrusted tool output (either may carry an injected instruction). `undefined`: the run is clean.
+   */
+  taint: string | undefined;
+  /** Values the run knows from its trusted input and from what read tools returned: the entities it may act on. */
+  knownEntities: ReadonlySet<string>;
   /** Effect keys of write calls a person approved for this subtask. */
   approvedEffects: string[];
 };
 
-/** The effect idempotency key: `<goalId>/<subtaskId>/<tool>/<sha256 of canonical args>`. */
-export function effectKey(goalId: string, subtaskId: string, tool: string, args: unknown): string {
-  return `${goalId}/${subtaskId}/${tool}/${sha256Hex(canonicalJson(args ?? null))}`;
+/** Key names do not depend on the prefix (they live inside the buckets). */
+const NAMES = wireNames();
+
+/** The effect idempotency key of a call of `agent`: `agent.<agent>.effect.<goalId>.<subtaskId>.<tool>.<argsHash>`. */
+export function effectKey(agent: string, goalId: string, subtaskId: string, tool: string, args: unknown): string {
+  return effectKeyOf(NAMES, { agent, goalId, subtaskId, tool, args });
+}
+
+/** A write call's named entities (the tool's `entities` paths) that the run does not know, as `path=value`. */
+function unknownEntities(tool: ToolDefinition, args: unknown, known: ReadonlySet<string>): string[] {
+  return (tool.entities ?? []).flatMap((path) => {
+    const value = path
+      .split(".")
+      .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), args);
+    return (typeof value === "string" || typeof value === "number") && known.has(String(value))
+      ? []
+      : [`${path}=${JSON.stringify(value)}`];
+  });
 }
 
 const error = (content: string, outcome: ToolCallOutcome["outcome"], kind?: ToolKind): ToolCallOutcome => ({
@@ -86,7 +109,7 @@ export async function executeToolCall(
       tool.kind,
     );
   }
-  const key = effectKey(ctx.goalId, ctx.subtaskId, tool.name, args.data);
+  const key = effectKey(ctx.agent, ctx.goalId, ctx.subtaskId, tool.name, args.data);
   const toolCtx = {
     goalId: ctx.goalId,
     subtaskId: ctx.subtaskId,
@@ -97,15 +120,15 @@ export async function executeToolCall(
 
   const propose = (kind: "write" | "destructive", reason: string, content: string): ToolCallOutcome => {
     const proposal: ActionProposal = {
-      id: sha256Hex(key).slice(0, 32),
+      id: proposalIdOf(key),
       goalId: ctx.goalId,
       subtaskId: ctx.subtaskId,
       agent: ctx.agent,
       tool: tool.name,
       args: args.data,
-      argsHash: sha256Hex(canonicalJson(args.data ?? null)),
+      argsHash: argsHashOf(args.data),
       effectKey: key,
-      reason,
+      reason: trimTo(reason, 4_000),
       kind,
       status: "pending",
     };
@@ -138,13 +161,18 @@ export async function executeToolCall(
         : await untilAborted(Promise.resolve(tool.confirm(args.data, toolCtx)), ctx.signal);
     if (verdict.decision === "deny")
       return error(`${tool.name} was denied by policy: ${verdict.reason}`, "denied", tool.kind);
-    // Taint: after the run has read untrusted tool output, a write may be the injected instruction talking.
+    // Taint: after untrusted text entered the run, a write may be the injected instruction talking. And a write on an
+    // entity the run never saw (not in its trusted input, not returned by a read tool) is a guess or an injection.
+    const strangers = approved ? [] : unknownEntities(tool, args.data, ctx.knownEntities);
     const why =
       verdict.decision === "require_approval"
         ? verdict.reason
-        : ctx.tainted && !approved
-          ? "the run has read untrusted tool output"
-          : undefined;
+        : approved
+          ? undefined
+          : (ctx.taint ??
+            (strangers.length > 0
+              ? `it names ${strangers.join(", ")}, which is neither in the task's trusted input nor returned by a read tool`
+              : undefined));
     if (why !== undefined) {
       return propose(
         "write",
@@ -180,6 +208,7 @@ export async function executeToolCall(
     outcome: "ok",
     kind: tool.kind,
     readUntrusted: tool.kind === "read",
+    output: tool.kind === "read" ? output.data : undefined,
   };
 
   /** The outcome of an earlier run of the same call, instead of running it again. */

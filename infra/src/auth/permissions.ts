@@ -1,0 +1,223 @@
+import type { WireNames } from "@switchyard/contracts";
+import { inboxPrefixOf, type Identity } from "./identities.ts";
+
+/** What one identity may publish and subscribe to (nats-server `permissions`). */
+export type Permissions = {
+  publish: string[];
+  subscribe: string[];
+  /** May answer requests it received (the reply subject), without a publish permission on requesters' inboxes. */
+  allowResponses: boolean;
+};
+
+type Grant = { pub?: string[]; sub?: string[] };
+
+const API = "$JS.API";
+
+/** A durable pull consumer the identity creates (pinned to its filter) and pulls from. */
+function consume(stream: string, durable: string, filter: string): Grant {
+  return {
+    pub: [
+      `${API}.CONSUMER.CREATE.${stream}.${durable}.${filter}`,
+      `${API}.CONSUMER.INFO.${stream}.${durable}`,
+      `${API}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
+      `$JS.ACK.${stream}.${durable}.>`,
+    ],
+  };
+}
+
+/** Direct gets of keys matching `keys` in a bucket (KV gets with allow_direct name the key in the subject). */
+function kvRead(bucket: string, keys: string): Grant {
+  return { pub: [`${API}.DIRECT.GET.KV_${bucket}.$KV.${bucket}.${keys}`] };
+}
+
+/** Puts, creates, updates and deletes of keys matching `keys`. */
+function kvWrite(bucket: string, keys: string): Grant {
+  return { pub: [`$KV.${bucket}.${keys}`] };
+}
+
+/** Listing keys and watching a bucket: ephemeral consumers on its stream, with flow control. */
+function kvWatch(bucket: string): Grant {
+  const stream = `KV_${bucket}`;
+  return {
+    pub: [
+      `${API}.CONSUMER.CREATE.${stream}`,
+      `${API}.CONSUMER.CREATE.${stream}.>`,
+      `${API}.CONSUMER.INFO.${stream}.*`,
+      `${API}.CONSUMER.DELETE.${stream}.*`,
+      `$JS.FC.${stream}.>`,
+    ],
+  };
+}
+
+/**
+ * Reading a stream through ephemeral pull consumers whose filter matches `filter`: the server checks that the filter
+ * in the create subject is the consumer's own, so the permission pins what can be read.
+ */
+function readStream(stream: string, filter: string): Grant {
+  return {
+    pub: [
+      `${API}.CONSUMER.CREATE.${stream}.*.${filter}`,
+      `${API}.CONSUMER.INFO.${stream}.*`,
+      `${API}.CONSUMER.MSG.NEXT.${stream}.*`,
+      `${API}.CONSUMER.DELETE.${stream}.*`,
+    ],
+  };
+}
+
+/** A NATS micro service named `name` answers `$SRV.PING|INFO|STATS` (all, by name, by id). */
+function microService(name: string): Grant {
+  return {
+    sub: ["PING", "INFO", "STATS"].flatMap((verb) => [`$SRV.${verb}`, `$SRV.${verb}.${name}`, `$SRV.${verb}.${name}.*`]),
+  };
+}
+
+/** Discovering micro services (`$SRV.INFO`, …): the replies come to the identity's inbox. */
+const DISCOVER: Grant = { pub: ["$SRV.PING", "$SRV.INFO", "$SRV.STATS", "$SRV.*.*", "$SRV.*.*.*"] };
+
+/** Read-only access to a deployment's history and state: events, results, every bucket, stream and consumer info. */
+function readEverything(names: WireNames): Grant[] {
+  const { streams, buckets, subjects } = names;
+  return [
+    ...Object.values(buckets).flatMap((b) => [kvRead(b, ">"), kvWatch(b)]),
+    readStream(streams.events, ">"),
+    {
+      pub: [
+        ...Object.values(streams).flatMap((s) => [
+          `${API}.STREAM.INFO.${s}`,
+          `${API}.CONSUMER.INFO.${s}.*`,
+          `${API}.CONSUMER.NAMES.${s}`,
+          `${API}.CONSUMER.LIST.${s}`,
+        ]),
+        `${API}.STREAM.MSG.GET.${streams.events}`,
+        `${API}.CONSUMER.CREATE.${streams.events}.*`,
+      ],
+      sub: [subjects.eventsAll, subjects.goalDoneAll],
+    },
+    DISCOVER,
+  ];
+}
+
+/** The grants of one identity on one deployment (one prefix). */
+function grantsFor(id: Identity, names: WireNames): Grant[] {
+  const { subjects, streams, consumers, buckets, keys, sources } = names;
+  const events = (source: string): Grant => ({
+    pub: [subjects.events("*", "*", source), subjects.rejected(source)],
+  });
+  switch (id.role) {
+    case "coordinator": {
+      const topology = [...Object.values(streams), ...Object.values(buckets).map((b) => `KV_${b}`)].flatMap((s) => [
+        `${API}.STREAM.CREATE.${s}`,
+        `${API}.STREAM.UPDATE.${s}`,
+        `${API}.STREAM.INFO.${s}`,
+      ]);
+      return [
+        { pub: topology },
+        consume(streams.goals, consumers.coordinatorGoals, subjects.goalSubmitAll),
+        consume(streams.goals, consumers.coordinatorAnswers, subjects.goalAnswerAll),
+        consume(streams.goals, consumers.coordinatorTimers, subjects.goalTimer),
+        consume(streams.results, consumers.coordinatorResults, subjects.resultsAll),
+        consume(streams.proposals, consumers.coordinatorProposals, subjects.proposalsAll),
+        consume(streams.proposals, consumers.coordinatorDecisions, subjects.approvalDecideAll),
+        consume(streams.proposals, consumers.coordinatorOutcomes, subjects.actionOutcome),
+        {
+          pub: [
+            // A goal sent as a request is put in the goals stream for the requesting tenant.
+            subjects.goalSubmitAll,
+            subjects.tasksAll,
+            // A subtask that exhausted its deliveries is failed in its agent's name, then removed from the stream.
+            subjects.resultsAll,
+            `${API}.STREAM.MSG.GET.${streams.tasks}`,
+            `${API}.STREAM.MSG.DELETE.${streams.tasks}`,
+            subjects.goalTimer,
+            subjects.goalDoneAll,
+            subjects.actionExecute,
+            subjects.cancelAll,
+          ],
+          sub: [
+            subjects.goalRequestAll,
+            subjects.goalCancelAll,
+            `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${streams.tasks}.*`,
+          ],
+        },
+        events(sources.coordinator),
+        ...[buckets.goals, buckets.approvals, buckets.quotas].flatMap((b) => [kvRead(b, ">"), kvWrite(b, ">")]),
+        kvWatch(buckets.goals),
+        DISCOVER,
+      ];
+    }
+    case "executor":
+      return [
+        consume(streams.proposals, consumers.executor, subjects.actionExecute),
+        { pub: [subjects.actionOutcome] },
+        events(sources.executor),
+        kvRead(buckets.effects, `${keys.actionsAll}.>`),
+        kvWrite(buckets.effects, `${keys.actionsAll}.>`),
+        kvRead(buckets.approvals, keys.proposal("*")),
+        kvRead(buckets.approvals, keys.approvalPolicy),
+        microService("executor"),
+      ];
+    case "agent": {
+      const agent = id.of;
+      return [
+        consume(streams.tasks, consumers.agent(agent), subjects.task(agent)),
+        { pub: [subjects.results(agent), subjects.proposals(agent)], sub: [subjects.cancelAll, subjects.agentCard(agent)] },
+        events(sources.agent(agent)),
+        kvRead(buckets.effects, `${keys.agentLedger(agent)}.>`),
+        kvWrite(buckets.effects, `${keys.agentLedger(agent)}.>`),
+        kvRead(buckets.goals, keys.cancel("*")),
+        microService(agent),
+      ];
+    }
+    case "backend": {
+      const tenant = id.of;
+      return [
+        {
+          pub: [subjects.goalSubmit(tenant), subjects.goalRequest(tenant), subjects.goalCancel("tenant", tenant)],
+          sub: [subjects.tenantDone(tenant), subjects.tenantEvents(tenant)],
+        },
+        readStream(streams.events, subjects.tenantDone(tenant)),
+        readStream(streams.events, subjects.tenantEvents(tenant)),
+      ];
+    }
+    case "approver": {
+      const person = id.of;
+      return [
+        {
+          pub: [subjects.approvalDecide(person), subjects.goalAnswer(person), subjects.goalCancel("person", person)],
+        },
+        ...readEverything(names),
+      ];
+    }
+    case "operator":
+      return readEverything(names);
+    case "admin":
+      return [{ pub: [">"], sub: [">"] }];
+  }
+}
+
+/**
+ * The least-privilege permissions of an identity on the deployments named by `names` (one per prefix; a server
+ * may host several). Everyone may ask JetStream for account info and read its own inbox; the rest is by role:
+ *
+ * - coordinator: sets up the topology; consumes goals, answers, timers, results, proposals, decisions and outcomes;
+ *   dispatches tasks; answers goal and cancel requests; is the only writer of goal and approval state.
+ * - executor: consumes approved actions only; writes only its action ledger; reads approval records.
+ * - agent-<a>: consumes only `tasks.<a>`; publishes only its own results, proposals and events; reads and writes only
+ *   its own ledger keys (`agent.<a>.>`); reads cancel flags.
+ * - backend-<t>: submits, requests and cancels goals of tenant `<t>` only; reads only `<t>`'s results and events.
+ * - approver-<p>: decides proposals and answers goals as `<p>`; cancels goals; reads state and history.
+ * - operator: reads state and history; publishes nothing that changes anything.
+ * - admin: everything (break-glass; no service runs as admin).
+ */
+export function permissionsFor(id: Identity, names: readonly WireNames[]): Permissions {
+  const grants: Grant[] = [
+    { pub: [`${API}.INFO`], sub: [`${inboxPrefixOf(id.name)}.>`] },
+    ...names.flatMap((n) => grantsFor(id, n)),
+  ];
+  const unique = (list: string[]) => [...new Set(list)];
+  return {
+    publish: unique(grants.flatMap((g) => g.pub ?? [])),
+    subscribe: unique(grants.flatMap((g) => g.sub ?? [])),
+    allowResponses: ["coordinator", "executor", "agent", "admin"].includes(id.role),
+  };
+}
