@@ -112,7 +112,8 @@ describe("goal state", () => {
           agent: "x",
           tool: "issue_refund",
           args: {},
-          argsHash: "h",
+          argsHash: "a".repeat(64),
+          effectKey: "agent.x.effect.g1.b.issue_refund.aaa",
           reason: "over the limit",
           kind: "destructive" as const,
           status: "pending" as const,
@@ -140,7 +141,7 @@ describe("goal state", () => {
       answeredBy: "ann",
       at: now.toISOString(),
     } as const;
-    const resumed = paused && answerRecord(paused, answer);
+    const resumed = paused && answerRecord(paused, answer, "ann");
     expect(resumed?.phase).toEqual({ type: "running" });
     expect(resumed?.subtasks["a"]).toEqual({ type: "pending", attempt: 2 });
     expect(resumed?.answers?.["a"]).toEqual([{ text: "order A-1", answeredBy: "ann", at: now.toISOString() }]);
@@ -149,7 +150,7 @@ describe("goal state", () => {
     // A late duplicate of attempt 1 does not count for attempt 2.
     expect(redispatched && applyResult(redispatched, result("a", "needs_input"), now)).toBeUndefined();
     // Nothing waits for input any more: another answer changes nothing.
-    expect(redispatched && answerRecord(redispatched, answer)).toBeUndefined();
+    expect(redispatched && answerRecord(redispatched, answer, "ann")).toBeUndefined();
   });
 
   it("announces a finished goal once", () => {

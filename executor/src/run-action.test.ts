@@ -14,6 +14,7 @@ const opts = (over: Partial<RunActionOptions> = {}): RunActionOptions => ({
     tool: "act",
     args: {},
     argsHash: "h",
+    effectKey: "k",
     reason: "r",
     kind: "destructive",
     status: "approved",

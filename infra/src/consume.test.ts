@@ -1,8 +1,13 @@
 // startConsumer against a real nats-server: a backlog larger than the in-flight limit is handled once per message,
 // bad messages are terminated and reported, and a failing handler is retried.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
+import { AUTH_CONF_FILE, credentialsEnv, initAuthDir } from "./auth/auth-dir.ts";
+import { identity } from "./auth/identities.ts";
 import { loadConfig } from "./config.ts";
 import { connectBus, type Bus } from "./connect.ts";
 import { ReleaseMessage, RetryLater, startConsumer, type InvalidDelivery } from "./consume.ts";
@@ -15,11 +20,17 @@ const Job = z.object({ n: z.int() });
 let server: NatsServerHandle;
 let bus: Bus;
 
+let authDir: string;
+
 beforeAll(async () => {
-  server = await startNatsServer();
+  // An authorized bus, as everywhere: this test connects as the admin identity.
   const prefix = `t${randomBytes(4).toString("hex")}`;
+  authDir = mkdtempSync(join(tmpdir(), "sy-auth-"));
+  initAuthDir({ dir: authDir, prefixes: [prefix], identities: [identity("admin")] });
+  server = await startNatsServer({ configFile: join(authDir, AUTH_CONF_FILE) });
+  const credentials = server.configured ? credentialsEnv(authDir, "admin") : { SY_INSECURE: "true" };
   bus = await connectBus({
-    config: loadConfig({ ...server.env, SY_PREFIX: prefix, SY_ACK_WAIT_MS: "1000" }),
+    config: loadConfig({ ...server.env, ...credentials, SY_PREFIX: prefix, SY_ACK_WAIT_MS: "1000" }),
     name: "test",
   });
   await ensureTopology(bus);
@@ -27,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bus?.close();
   await server?.stop();
+  rmSync(authDir, { recursive: true, force: true });
 });
 
 async function consumerFor(agent: string) {

@@ -6,7 +6,7 @@ import { createMetrics, withMetrics } from "./metrics.ts";
 
 const MODEL = "anthropic:claude-sonnet-4-5";
 const goalId = "g-7f3a9c";
-const ids = { goalId, subtaskId: "s1", agent: "researcher" } as const;
+const ids = { goalId, tenant: "acme", subtaskId: "s1", agent: "researcher" } as const;
 const usage = (ms: number) => ({ steps: 3, inputTokens: 2000, outputTokens: 500, costUsd: 0.0135, ms });
 
 /** One goal: two model calls (one failed), a tool call, a limit hit, a subtask failing on a loop, the goal failing. */
@@ -53,10 +53,10 @@ const EVENTS: StepEventInput[] = [
   },
   { type: "limit.hit", ...ids, limit: "limit_steps", usage: usage(30_000) },
   { type: "subtask.finished", ...ids, status: "failed", usage: usage(42_000), failure: { kind: "loop", message: "x" } },
-  { type: "goal.finished", goalId, status: "failed", usage: usage(45_000), failure: { kind: "loop", message: "x" } },
+  { type: "goal.finished", goalId, tenant: "acme", status: "failed", usage: usage(45_000), failure: { kind: "loop", message: "x" } },
   {
     type: "message.rejected",
-    subject: "sy.goals.submit",
+    subject: "sy.goals.submit.acme",
     reason: "goal does not match its schema",
     issues: [{ path: "text", message: "Required" }],
   },
@@ -137,7 +137,8 @@ describe("createMetrics", () => {
         agent: "researcher",
         tool: "delete_branch",
         args: {},
-        argsHash: "abc",
+        argsHash: "a".repeat(64),
+        effectKey: "agent.researcher.effect.g.s1.delete_branch.abc",
         reason: "cleanup",
         kind: "destructive",
         status: "pending",

@@ -41,6 +41,7 @@ it("runs offline and answers from its tool", async () => {
     signal: controller.signal,
     cancelled: () => false,
     goalId: "g1",
+    tenant: "acme",
     subtaskId: "s1",
     logger: createLogger({ service: "test", level: "silent" }),
     services: { emit: async () => {}, effects: kit.createMemoryEffectsLedger(), propose: async () => {} },

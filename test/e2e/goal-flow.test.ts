@@ -2,20 +2,23 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
+import { headers, type NatsConnection } from "@nats-io/transport-node";
 import { GoalResult, wireNames } from "@switchyard/contracts";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
-import { startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
+import { connectRaw, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
 import { ENTRIES, ROOT, runCli, type ServiceProcess, startProcess, stopAll } from "../fixtures/processes.ts";
 
 let server: NatsServerHandle;
 let prefix: string;
 let env: Record<string, string>;
 let services: ServiceProcess[] = [];
+/** Connected as tenant acme's backend: it may submit and read acme's goals only. */
 let nc: NatsConnection;
+/** Connected as admin: sees every event, rejections included. */
+let watcher: NatsConnection;
 let log: EventLog;
 
 beforeAll(async () => {
@@ -28,13 +31,15 @@ beforeAll(async () => {
     startProcess("report", ENTRIES.report, env),
   ];
   await Promise.all(services.map((s) => s.ready()));
-  nc = await connect({ servers: server.url, user: server.env["NATS_USER"], pass: server.env["NATS_PASSWORD"] });
-  log = collectEvents(nc, wireNames(prefix));
+  nc = await connectRaw(server, "backend-acme");
+  watcher = await connectRaw(server, "admin");
+  log = collectEvents(watcher, wireNames(prefix));
 });
 
 afterAll(async () => {
   log.stop();
   await nc?.close();
+  await watcher?.close();
   await stopAll(services);
   await server?.stop();
 });
@@ -42,11 +47,11 @@ afterAll(async () => {
 /** What a backend in any language does: JSON bytes on the submit subject, a Nats-Msg-Id, then wait for done. */
 async function submitRaw(goal: { id: string; idempotencyKey?: string } & Record<string, unknown>): Promise<unknown> {
   const id = goal.id;
-  const done = nc.subscribe(`${prefix}.goal.done.${id}`, { max: 1, timeout: 30_000 });
+  const done = nc.subscribe(`${prefix}.goal.done.acme.${id}`, { max: 1, timeout: 30_000 });
   const h = headers();
   h.set("Nats-Msg-Id", goal.idempotencyKey ?? id);
   // A JetStream publish is a request; the reply is the stream's ack.
-  const ack = await nc.request(`${prefix}.goals.submit`, JSON.stringify(goal), { headers: h, timeout: 5_000 });
+  const ack = await nc.request(`${prefix}.goals.submit.acme`, JSON.stringify(goal), { headers: h, timeout: 5_000 });
   expect(JSON.parse(ack.string())).toMatchObject({ stream: `${prefix.toUpperCase()}_GOALS` });
   for await (const msg of done) return JSON.parse(msg.string()) as unknown;
   throw new Error("no done message");
@@ -96,9 +101,9 @@ describe("a goal end to end", () => {
     };
     await submitRaw(goal);
     // The copies have no Nats-Msg-Id dedup to hide behind: plain publishes into the stream.
-    nc.publish(`${prefix}.goals.submit`, JSON.stringify(goal));
+    nc.publish(`${prefix}.goals.submit.acme`, JSON.stringify(goal));
     const other = randomUUID();
-    nc.publish(`${prefix}.goals.submit`, JSON.stringify({ ...goal, id: other }));
+    nc.publish(`${prefix}.goals.submit.acme`, JSON.stringify({ ...goal, id: other }));
     const same = await log.waitForEvent((e) => e.type === "goal.duplicate" && e.goalId === id);
     const dup = await log.waitForEvent((e) => e.type === "goal.duplicate" && e.goalId === other);
     expect(same).toMatchObject({ originalGoalId: id });
@@ -110,14 +115,14 @@ describe("a goal end to end", () => {
   });
 
   it("answers a non-JSON goal and a schema-violating goal with clear errors, and keeps serving", async () => {
-    nc.publish(`${prefix}.goals.submit`, "this is not json {");
+    nc.publish(`${prefix}.goals.submit.acme`, "this is not json {");
     const notJson = await log.waitForEvent((e) => e.type === "message.rejected" && e.reason.includes("not valid JSON"));
-    expect(notJson).toMatchObject({ subject: `${prefix}.goals.submit` });
+    expect(notJson).toMatchObject({ subject: `${prefix}.goals.submit.acme` });
 
     const badId = randomUUID();
-    const done = nc.subscribe(`${prefix}.goal.done.${badId}`, { max: 1, timeout: 15_000 });
+    const done = nc.subscribe(`${prefix}.goal.done.acme.${badId}`, { max: 1, timeout: 15_000 });
     nc.publish(
-      `${prefix}.goals.submit`,
+      `${prefix}.goals.submit.acme`,
       JSON.stringify({ v: 1, id: badId, tenant: "acme", user: "ana", text: 42, budget: { maxSteps: -3 } }),
     );
     let failed: GoalResult | undefined;

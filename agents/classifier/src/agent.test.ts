@@ -19,6 +19,7 @@ async function classify(ticket: string): Promise<LlmRunOutcome> {
     signal: controller.signal,
     cancelled: () => false,
     goalId: "g-test",
+    tenant: "acme",
     subtaskId: "classify",
     logger: createLogger({ service: "test", level: "silent" }),
     services: { emit: async () => {}, effects: createMemoryEffectsLedger(), propose: async () => {} },

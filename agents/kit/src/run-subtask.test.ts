@@ -3,7 +3,7 @@ import { createLogger } from "@switchyard/infra";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineAgent } from "./define-agent.ts";
-import { runSubtask } from "./run-subtask.ts";
+import { runSubtask, taskTrust } from "./run-subtask.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
 const envelope = (input: unknown, deadlineInMs = 10_000): SubtaskEnvelope => ({
@@ -89,5 +89,31 @@ describe("defineAgent", () => {
   it("publishes JSON Schemas of its input and output in its card", () => {
     expect(adder.card.input).toMatchObject({ type: "object", required: ["a", "b"] });
     expect(adder.card.kind).toBe("handler");
+  });
+});
+
+describe("taskTrust", () => {
+  const plain = { trustedInput: undefined, upstream: {} };
+
+  it("treats the whole input as untrusted outside text unless a field is declared trusted", () => {
+    const trust = taskTrust({ ticket: "Refund A-1 and email bob@x.example", orderId: "A-1" }, plain);
+    expect(trust.untrustedInput).toBe("the task input holds untrusted text (ticket, orderId)");
+    expect(trust.trustedValues).toEqual([]);
+  });
+
+  it("vouches for the fields the agent or the plan declares, and nothing else", () => {
+    const input = { ticket: "free text", orderId: "A-1", customer: { id: "C-42" } };
+    const byAgent = taskTrust(input, plain, ["orderId"]);
+    expect(byAgent.untrustedInput).toBe("the task input holds untrusted text (ticket, customer)");
+    expect(byAgent.trustedValues).toEqual(["A-1"]);
+    const byPlan = taskTrust(input, { trustedInput: ["customer"], upstream: {} }, ["orderId"]);
+    expect(byPlan.trustedValues.sort()).toEqual(["A-1", "C-42"]);
+  });
+
+  it("is clean only when every field is trusted and no other subtask's output is in the task", () => {
+    expect(taskTrust({ orderId: "A-1" }, plain, ["orderId"]).untrustedInput).toBeUndefined();
+    expect(taskTrust({ orderId: "A-1" }, { trustedInput: undefined, upstream: { a: {} } }, ["orderId"]).untrustedInput).toBe(
+      "the task holds other subtasks' outputs",
+    );
   });
 });

@@ -28,6 +28,7 @@ async function decide(
     signal: controller.signal,
     cancelled: () => false,
     goalId: "g-test",
+    tenant: "acme",
     subtaskId: "refund",
     logger: createLogger({ service: "test", level: "silent" }),
     services: {

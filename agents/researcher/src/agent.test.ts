@@ -21,6 +21,7 @@ async function research(input: unknown): Promise<{ outcome: LlmRunOutcome; event
     signal: controller.signal,
     cancelled: () => false,
     goalId: "g-test",
+    tenant: "acme",
     subtaskId: "research",
     logger: createLogger({ service: "test", level: "silent" }),
     services: {

@@ -20,6 +20,7 @@ async function write(input: WriterInput): Promise<LlmRunOutcome> {
     signal: controller.signal,
     cancelled: () => false,
     goalId: "g-test",
+    tenant: "acme",
     subtaskId: "reply",
     logger: createLogger({ service: "test", level: "silent" }),
     services: { emit: async () => {}, effects: createMemoryEffectsLedger(), propose: async () => {} },

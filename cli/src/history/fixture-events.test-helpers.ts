@@ -1,13 +1,18 @@
 // Step events of a small LLM goal, for the pure history tests (no bus).
 import { StepEvent, WIRE_VERSION, type Usage } from "@switchyard/contracts";
 
-type Input = StepEvent extends infer E ? (E extends StepEvent ? Omit<E, "v" | "at" | "source"> : never) : never;
+// Events of goal g1 belong to tenant acme unless a fixture says otherwise.
+type Input = StepEvent extends infer E
+  ? E extends StepEvent
+    ? Omit<E, "v" | "at" | "source" | "tenant"> & { tenant?: string }
+    : never
+  : never;
 
 const T0 = Date.parse("2026-01-31T12:00:00.000Z");
 
 /** A valid StepEvent `ms` milliseconds after T0 (validated, so a broken fixture fails loudly). */
 export function ev(ms: number, e: Input): StepEvent {
-  return StepEvent.parse({ ...e, v: WIRE_VERSION, at: new Date(T0 + ms).toISOString(), source: "test/1" });
+  return StepEvent.parse({ tenant: "acme", ...e, v: WIRE_VERSION, at: new Date(T0 + ms).toISOString(), source: "test/1" });
 }
 
 /** A Usage with defaults. */
@@ -122,18 +127,19 @@ export function llmGoalEvents(): unknown[] {
       kind: "write",
       args: '{"order":42}',
       outcome: "proposed",
-      result: "proposal p1",
+      result: "proposal 0123456789abcdef0123456789abcdef",
       ms: 4,
     }),
     ev(1811, {
       ...writer,
       type: "proposal.created",
       proposal: {
-        id: "p1",
+        id: "0123456789abcdef0123456789abcdef",
         ...writer,
         tool: "refund",
         args: { order: 42 },
-        argsHash: "h",
+        argsHash: "a".repeat(64),
+        effectKey: "agent.writer.effect.g1.write.refund.aaa",
         reason: "customer asked",
         kind: "write",
         status: "pending",

@@ -38,6 +38,7 @@ const ctx = (idempotencyKey: string): ActionContext => ({
     tool: "issue_refund",
     args: {},
     argsHash: "h",
+    effectKey: "k",
     reason: "r",
     kind: "destructive",
     status: "approved",

