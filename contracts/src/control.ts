@@ -34,8 +34,15 @@ export const GoalReply = z.discriminatedUnion("ok", [
 export type GoalReply = z.infer<typeof GoalReply>;
 
 /**
- * The reply of a cancel request, of the same shape: the goal's result once cancelled (or as it had already ended), or
- * why nothing was cancelled (`SY_ERR_GOAL_UNKNOWN`, `SY_ERR_FORBIDDEN`, `SY_ERR_BAD_REQUEST`).
+ * The reply of a cancel request: the goal's result once cancelled (or as it had already ended: `alreadyEnded`), or
+ * why nothing was cancelled (`SY_ERR_GOAL_UNKNOWN` — also for another tenant's goal —, `SY_ERR_BAD_REQUEST`).
  */
-export const CancelReply = GoalReply;
-export type CancelReply = GoalReply;
+export const CancelReply = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(true),
+    data: GoalResult,
+    alreadyEnded: z.boolean().default(false).describe("The goal had ended before this request: nothing changed."),
+  }),
+  z.object({ ok: z.literal(false), error: ReplyError }),
+]);
+export type CancelReply = z.infer<typeof CancelReply>;

@@ -25,7 +25,7 @@ async function cancelFor(requester: Requester, request: CancelRequest, deps: Coo
   if (found === undefined || (requester.kind === "tenant" && found.value.goal.tenant !== requester.id)) {
     return { ok: false, error: { code: "SY_ERR_GOAL_UNKNOWN", message: `no goal "${request.goalId}"` } };
   }
-  if (found.value.phase.type === "finished") return { ok: true, data: found.value.phase.result };
+  if (found.value.phase.type === "finished") return { ok: true, data: found.value.phase.result, alreadyEnded: true };
   const requestedBy = `${requester.kind}:${requester.id}`;
   await deps.store.requestCancel({ ...request, requestedBy });
   const after = await deps.store.update(request.goalId, (r) => cancelRecord(r, request.reason, new Date()));
@@ -37,7 +37,7 @@ async function cancelFor(requester: Requester, request: CancelRequest, deps: Coo
   if (after.phase.type !== "finished") {
     return { ok: false, error: { code: "SY_ERR_INTERNAL", message: `goal "${request.goalId}" did not end` } };
   }
-  return { ok: true, data: after.phase.result };
+  return { ok: true, data: after.phase.result, alreadyEnded: false };
 }
 
 /**

@@ -99,13 +99,13 @@ beforeAll(async () => {
     await serveAgent({ agent: agentNamed("claude-summarizing", 3), bus, buckets, logger, model: claude }),
     await serveAgent({ agent: agentNamed("gpt-agent", 0), bus, buckets, logger, model: gpt }),
   );
-  bus.nc.subscribe(bus.names.subjects.results, {
+  bus.nc.subscribe(bus.names.subjects.resultsAll, {
     callback: (_err, msg) => {
       const r = SubtaskResult.safeParse(msg.json());
       if (r.success) results.set(r.data.goalId, r.data);
     },
   });
-  bus.nc.subscribe(bus.names.subjects.proposals, {
+  bus.nc.subscribe(bus.names.subjects.proposalsAll, {
     callback: (_err, msg) => void proposals.push(ActionProposal.parse(msg.json())),
   });
 });

@@ -105,7 +105,7 @@ async function refundGoal(orderId: string) {
     plan: "refund",
     input: { orderId },
   });
-  await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+  await publishJson(bus, bus.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
   const paused = await log.waitForResult(id);
   expect(paused.status).toBe("needs_approval");
   const proposalId = paused.pendingApprovals[0] ?? "";
@@ -145,11 +145,14 @@ describe("approvals", () => {
 
   it("a decision delivered twice decides once", async () => {
     const { proposalId } = await refundGoal("A-1001");
-    const decision = (by: string, decision: "approved" | "rejected") =>
-      ApprovalDecision.parse({ v: WIRE_VERSION, proposalId, decision, decidedBy: by, at: new Date().toISOString() });
-    await publishJson(bus, bus.names.subjects.approvalDecide, ApprovalDecision, decision("ann", "approved"));
-    await publishJson(bus, bus.names.subjects.approvalDecide, ApprovalDecision, decision("ann", "approved"));
-    await publishJson(bus, bus.names.subjects.approvalDecide, ApprovalDecision, decision("bob", "rejected"));
+    const decision = (decision: "approved" | "rejected") =>
+      ApprovalDecision.parse({ v: WIRE_VERSION, proposalId, decision, at: new Date().toISOString() });
+    // The person is the subject's token, which the server pins to that person's identity.
+    const decide = (person: string, d: "approved" | "rejected") =>
+      publishJson(bus, bus.names.subjects.approvalDecide(person), ApprovalDecision, decision(d));
+    await decide("ann", "approved");
+    await decide("ann", "approved");
+    await decide("bob", "rejected");
     await expect.poll(async () => (await record(proposalId))?.proposal.status).toBe("approved");
     // All three decisions handled (acked) by the coordinator; the duplicates must have changed nothing.
     await expect
@@ -170,7 +173,7 @@ describe("writes that need a person", () => {
   it("wait in the same queue; once approved the agent makes exactly that call, once, and the goal completes", async () => {
     const id = randomUUID();
     const goal = Goal.parse({ v: WIRE_VERSION, id, tenant: "acme", user: "dana", text: "mail dana", plan: "mail" });
-    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+    await publishJson(bus, bus.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
     const paused = await log.waitForResult(id);
     expect(paused.status).toBe("needs_approval");
     expect(sent).toEqual([]);

@@ -2,26 +2,27 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { serveAgent, type ServedAgent } from "@switchyard/agent-kit";
-import { Goal, GoalReply, WIRE_VERSION } from "@switchyard/contracts";
+import { CancelReply, Goal, GoalReply, WIRE_VERSION } from "@switchyard/contracts";
 import { createCoordinator, loadTemplateCatalog, type Coordinator } from "@switchyard/coordinator";
 import { createLogger, publishJson, type Buckets, type Bus } from "@switchyard/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sleepyAgent } from "../fixtures/agents/sleepy.ts";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
-import { connectTestBus, startTestNats, testEnv, type NatsServerHandle } from "../fixtures/nats.ts";
+import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
 import { ROOT, runCli } from "../fixtures/processes.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
-const PREFIX = `t${randomUUID().slice(0, 8)}`;
 let server: NatsServerHandle;
 let bus: Bus;
 let buckets: Buckets;
 let log: EventLog;
 let coordinator: Coordinator;
 let agent: ServedAgent;
+let PREFIX: string;
 
 beforeAll(async () => {
   server = await startTestNats();
+  PREFIX = uniquePrefix();
   ({ bus, buckets } = await connectTestBus(server, PREFIX));
   log = collectEvents(bus.nc, bus.names);
   const templates = loadTemplateCatalog(join(ROOT, "test/fixtures/templates.json"));
@@ -51,11 +52,16 @@ const slowGoal = (id: string, sleepMs: number) =>
 describe("cancellation", () => {
   it("`switchyard cancel` ends a running goal: the running subtask is aborted, the next never starts", async () => {
     const id = randomUUID();
-    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, slowGoal(id, 30_000), { msgId: id });
+    await publishJson(bus, bus.names.subjects.goalSubmit("acme"), Goal, slowGoal(id, 30_000), { msgId: id });
     await log.waitForEvent((e) => e.type === "subtask.started" && e.goalId === id);
 
     const env = testEnv(server, PREFIX);
-    const { stdout } = await runCli(env, "cancel", id, "--reason", "customer withdrew");
+    // Another tenant's backend cannot cancel it: to it, the goal does not exist.
+    const refused = await runCli(env, "cancel", id, "--as", "backend-globex").catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused).toMatchObject({ code: expect.any(Number), stderr: expect.stringMatching(/no goal/) });
+    const { stdout } = await runCli(env, "cancel", id, "--as", "backend-acme", "--reason", "customer withdrew");
     expect(stdout.trim()).toBe(`goal ${id}: cancelled`);
     const result = await log.waitForResult(id);
     expect(result.status).toBe("cancelled");
@@ -66,25 +72,24 @@ describe("cancellation", () => {
       false,
     );
 
-    const again = await runCli(env, "cancel", id);
+    const again = await runCli(env, "cancel", id, "--as", "backend-acme");
     expect(again.stdout).toMatch(/had already ended cancelled/);
   });
 
-  it("a cancel that arrives before the goal is honoured when the goal arrives", async () => {
+  it("a cancel of a goal that was never accepted is refused as unknown and leaves no cancel flag", async () => {
     const id = randomUUID();
-    bus.nc.publish(bus.names.subjects.cancel(id), JSON.stringify({ reason: "changed my mind" }));
-    await expect.poll(async () => (await buckets.goals.get(bus.names.keys.cancel(id)))?.operation).toBe("PUT");
-    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, slowGoal(id, 0), { msgId: id });
-    const result = await log.waitForResult(id);
-    expect(result).toMatchObject({ status: "cancelled", subtasks: [] });
-    expect(log.events.some((e) => e.type === "subtask.dispatched" && e.goalId === id)).toBe(false);
+    const msg = await bus.nc.request(bus.names.subjects.goalCancel("tenant", "acme"), JSON.stringify({ goalId: id }), {
+      timeout: 10_000,
+    });
+    expect(CancelReply.parse(msg.json())).toMatchObject({ ok: false, error: { code: "SY_ERR_GOAL_UNKNOWN" } });
+    expect(await buckets.goals.get(bus.names.keys.cancel(id))).toBeNull();
   });
 });
 
 describe("request-reply", () => {
   it("blocks until the goal's result and replies with it", async () => {
     const id = randomUUID();
-    const msg = await bus.nc.request(bus.names.subjects.goalRequest, JSON.stringify(slowGoal(id, 10)), {
+    const msg = await bus.nc.request(bus.names.subjects.goalRequest("acme"), JSON.stringify(slowGoal(id, 10)), {
       timeout: 30_000,
     });
     const reply = GoalReply.parse(msg.json());
@@ -93,8 +98,8 @@ describe("request-reply", () => {
 
   it("answers an invalid goal with an error that names the field", async () => {
     const msg = await bus.nc.request(
-      bus.names.subjects.goalRequest,
-      JSON.stringify({ v: 1, id: "x", tenant: "a", user: "b" }),
+      bus.names.subjects.goalRequest("acme"),
+      JSON.stringify({ v: 1, id: "x", tenant: "acme", user: "b" }),
       {
         timeout: 10_000,
       },

@@ -86,16 +86,16 @@ describe("goal idempotency", () => {
     expect((await bus.jsm.streams.info(bus.names.streams.goals)).config.duplicate_window).toBe(
       DUPLICATE_WINDOW_MS * 1e6,
     );
-    const first = await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal(id, key), { msgId: key });
+    const first = await publishJson(bus, bus.names.subjects.goalSubmit("acme"), Goal, goal(id, key), { msgId: key });
     expect(first.duplicate).toBe(false);
     await log.waitForResult(id);
 
     // Past the window JetStream no longer drops the copy: the sleep is the point of this test.
     await new Promise((r) => setTimeout(r, DUPLICATE_WINDOW_MS * 2));
-    const second = await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal(id, key), { msgId: key });
+    const second = await publishJson(bus, bus.names.subjects.goalSubmit("acme"), Goal, goal(id, key), { msgId: key });
     expect(second.duplicate).toBe(false);
     const secondId = randomUUID();
-    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal(secondId, key), { msgId: `${key}-retry` });
+    await publishJson(bus, bus.names.subjects.goalSubmit("acme"), Goal, goal(secondId, key), { msgId: `${key}-retry` });
 
     await log.waitForEvent((e) => e.type === "goal.duplicate" && e.goalId === id);
     await log.waitForEvent((e) => e.type === "goal.duplicate" && e.goalId === secondId);
@@ -124,7 +124,7 @@ describe("subtask idempotency", () => {
     };
     // A core subscription sees every result published to the subject, independent of the stream's consumers.
     const results: SubtaskResult[] = [];
-    const sub = bus.nc.subscribe(bus.names.subjects.results, {
+    const sub = bus.nc.subscribe(bus.names.subjects.results("counter"), {
       callback: (_err, msg) => {
         const r = SubtaskResult.safeParse(msg.json());
         if (r.success && r.data.goalId === goalId) results.push(r.data);
@@ -149,16 +149,20 @@ describe("subtask idempotency", () => {
 describe("malformed results", () => {
   it("fail the subtask they name (invalid_output) so the goal does not wait forever", async () => {
     const id = randomUUID();
-    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, { ...goal(id), plan: "ghost" }, { msgId: id });
+    await publishJson(bus, bus.names.subjects.goalSubmit("acme"), Goal, { ...goal(id), plan: "ghost" }, { msgId: id });
     await log.waitForEvent((e) => e.type === "subtask.dispatched" && e.goalId === id);
-    // What a buggy agent might send: the ids are readable, the rest breaks the contract.
-    bus.nc.publish(bus.names.subjects.results, JSON.stringify({ v: 1, goalId: id, subtaskId: "lost", status: "done" }));
+    // What a buggy agent might send: the ids are readable, the rest breaks the contract. Only the agent the subtask
+    // was dispatched to can fail it this way (its subject is the server-pinned sender).
+    bus.nc.publish(
+      bus.names.subjects.results("ghost"),
+      JSON.stringify({ v: 1, goalId: id, subtaskId: "lost", status: "done" }),
+    );
     const result = await log.waitForResult(id);
     expect(result.status).toBe("failed");
     expect(result.failure).toMatchObject({ kind: "invalid_output", subtaskId: "lost" });
     expect(result.failure?.message).toMatch(/status: Invalid option/);
     const rejected = await log.waitForEvent((e) => e.type === "message.rejected" && e.goalId === id);
-    expect(rejected).toMatchObject({ subject: bus.names.subjects.results });
+    expect(rejected).toMatchObject({ subject: bus.names.subjects.results("ghost"), sender: "ghost" });
   });
 });
 
@@ -174,7 +178,13 @@ describe("exhausted deliveries", () => {
       max_deliver: 2,
     });
     const id = randomUUID();
-    await publishJson(bus, bus.names.subjects.goalSubmit, Goal, { ...goal(id), plan: "blackhole" }, { msgId: id });
+    await publishJson(
+      bus,
+      bus.names.subjects.goalSubmit("acme"),
+      Goal,
+      { ...goal(id), plan: "blackhole" },
+      { msgId: id },
+    );
     const consumer = await bus.js.consumers.get(bus.names.streams.tasks, durable);
     for (let delivery = 1; delivery <= 2; delivery++) {
       const msg = await consumer.next({ expires: 5_000 });

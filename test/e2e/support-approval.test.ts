@@ -77,7 +77,7 @@ async function supportGoal(): Promise<{ id: string; paused: GoalResult }> {
     input: { customerId: "C-42", orderId: "A-1001" },
     plan: "support",
   });
-  await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+  await publishJson(bus, bus.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
   return { id, paused: await log.waitForResult(id) };
 }
 

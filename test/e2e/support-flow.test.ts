@@ -26,7 +26,7 @@ beforeAll(async () => {
   server = await startTestNats();
   ({ bus, buckets } = await connectTestBus(server, uniquePrefix()));
   log = collectEvents(bus.nc, bus.names);
-  bus.nc.subscribe(bus.names.subjects.proposals, {
+  bus.nc.subscribe(bus.names.subjects.proposalsAll, {
     callback: (_e, m) => void proposals.push(ActionProposal.parse(m.json())),
   });
   coordinator = await createCoordinator({ bus, buckets, logger });
@@ -54,7 +54,7 @@ it("proposes the refund above the threshold for approval and still drafts the re
     input: { customerId: "C-42", orderId: "A-1001" },
     plan: "support",
   });
-  await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+  await publishJson(bus, bus.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
   const result = await log.waitForResult(id);
 
   expect(result.status).toBe("needs_approval");

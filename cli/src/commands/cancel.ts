@@ -49,7 +49,7 @@ export async function cancelCommand(argv: string[]): Promise<number> {
     }
     if (!reply.ok) throw new CliError(`cannot cancel ${id.data}: ${reply.error.message} (${reply.error.code})`);
     const result = reply.data;
-    const already = result.status !== "cancelled" ? ` (it had already ended ${result.status}; nothing to cancel)` : "";
+    const already = reply.alreadyEnded ? ` (it had already ended ${result.status}; nothing to cancel)` : "";
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `goal ${id.data}: ${result.status}${already}\n`);
     return result.status === "cancelled" ? 0 : 3;
   } finally {
