@@ -15,6 +15,10 @@ export const ApprovalRecord = z.object({
   receivedAt: Timestamp,
   reviewBy: Timestamp.describe("A proposal still pending then is rejected automatically (expired)."),
   decisionReason: z.string().optional(),
+  reviewReason: z
+    .string()
+    .optional()
+    .describe("Why a person decides: the policy rule or cumulative limit that kept it from automatic approval."),
   autoDecided: z.boolean().default(false).describe("Decided by a validator policy rather than a person."),
   policyVersion: z
     .string()

@@ -52,7 +52,11 @@ export function createApprovalAuthority(deps: CoordinatorDeps, opts: ApprovalAut
     if (p.status === "pending" || (p.status === "approved" && p.kind === "destructive")) return;
     if ((await deps.store.get(p.goalId)) === undefined) return;
     const note =
-      p.status === "executed" ? "executed" : p.status === "failed" ? (record.error ?? "failed") : (record.decisionReason ?? p.status);
+      p.status === "executed"
+        ? "executed"
+        : p.status === "failed"
+          ? (record.error ?? "failed")
+          : (record.decisionReason ?? p.status);
     await deps.store.update(p.goalId, (r) => settleProposal(r, p, note, new Date(), deps.failurePolicies));
     await advanceGoal(p.goalId, deps);
   }
@@ -152,6 +156,12 @@ export function createApprovalAuthority(deps: CoordinatorDeps, opts: ApprovalAut
     logger.info(
       { event: "proposal.needs_person", goalId: record.proposal.goalId, proposalId: record.proposal.id, why },
       `a person decides: ${why}`,
+    );
+    // The reviewer sees why no rule approved it (`switchyard approvals list`).
+    await update(record.proposal.id, (r) =>
+      r.proposal.status === "pending" && r.reviewReason !== why
+        ? { write: { ...r, reviewReason: why } }
+        : { keep: true },
     );
     await scheduleTimer(deps, {
       goalId: record.proposal.goalId,

@@ -34,9 +34,7 @@ function ceilingsFor(
       sha256Hex(id).slice(0, 32),
       window === undefined ? 0 : quotaWindow(window, now).start.getTime() / 1000,
     );
-  const ceilings: Ceiling[] = [
-    { label: `goal ${goal.id}`, key: key("goal", goal.id), max: rule.perGoal ?? rule.max },
-  ];
+  const ceilings: Ceiling[] = [{ label: `goal ${goal.id}`, key: key("goal", goal.id), max: rule.perGoal ?? rule.max }];
   if (rule.perKey !== undefined) {
     const business = valueAt(proposal.args, rule.perKey.path);
     if (typeof business !== "string" && typeof business !== "number") return `${rule.perKey.path} is missing`;
@@ -71,7 +69,13 @@ async function add(kv: KV, ceiling: Ceiling, proposalId: string, amount: number)
   const after = await updateJson(kv, ceiling.key, AutoApprovedTotal, (current) =>
     current.proposals.includes(proposalId) || current.total + amount > ceiling.max
       ? { keep: true }
-      : { write: { ...current, total: current.total + amount, proposals: [...current.proposals, proposalId].slice(-256) } },
+      : {
+          write: {
+            ...current,
+            total: current.total + amount,
+            proposals: [...current.proposals, proposalId].slice(-256),
+          },
+        },
   );
   return after.value.proposals.includes(proposalId);
 }
