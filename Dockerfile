@@ -11,6 +11,8 @@ FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app /app
+# Where the credentials volume is mounted: owned by the services' user, so auth-init can write the seeds (0600).
+RUN mkdir -p /auth && chown node:node /auth
 USER node
 # Services run their TypeScript through the tsx loader (a runtime dependency of the workspace root).
 CMD ["node", "--import", "tsx", "coordinator/src/main.ts"]

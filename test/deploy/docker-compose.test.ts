@@ -1,10 +1,12 @@
 // No Docker engine runs in CI, so this checks what can be checked without one: the file parses, every service
 // runs something that exists in the workspace, and the environment it passes is valid configuration.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect } from "@nats-io/transport-node";
 import { CoordinatorEnv } from "@switchyard/coordinator";
 import { ExecutorEnv } from "@switchyard/executor";
-import { ConfigEnv, loadConfig } from "@switchyard/infra";
+import { ConfigEnv, identity, initAuthDir, loadConfig, startNatsServer } from "@switchyard/infra";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -21,7 +23,7 @@ type Service = {
 const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as {
   services: Record<string, Service>;
 };
-const switchyard = Object.entries(compose.services).filter(([name]) => name !== "nats");
+const switchyard = Object.entries(compose.services).filter(([name]) => name !== "nats" && name !== "auth-init");
 // Every variable a service may be given, with its rule: infra's shared config plus the coordinator's and executor's own.
 const KnownEnv = z.strictObject({ ...ConfigEnv.shape, ...CoordinatorEnv.shape, ...ExecutorEnv.shape });
 
@@ -33,6 +35,43 @@ describe("docker-compose.yml", () => {
     const conf = readFileSync(join(ROOT, "deploy/nats.conf"), "utf8");
     expect(conf).toMatch(/jetstream\s*{[^}]*store_dir: \/data/);
     expect(nats?.volumes).toContain("./deploy/nats.conf:/etc/nats/nats.conf:ro");
+  });
+
+  it("runs with authorization: generated credentials, each service its own identity, the port on loopback only", () => {
+    const nats = compose.services["nats"];
+    const init = compose.services["auth-init"];
+    expect(init?.command?.slice(3, 8)).toEqual(["cli/src/main.ts", "auth", "init", "--out", "/auth"]);
+    expect(init?.volumes).toContain("auth:/auth");
+    expect(nats?.volumes).toContain("auth:/etc/nats/auth:ro");
+    expect(readFileSync(join(ROOT, "deploy/nats.conf"), "utf8")).toMatch(/^include \.\/auth\/nats-auth\.conf$/m);
+    expect((nats as { ports?: string[] }).ports).toEqual(["127.0.0.1:4222:4222"]);
+    for (const [name, svc] of switchyard) {
+      expect(svc.volumes, name).toContain("auth:/auth:ro");
+      expect(svc.environment?.["NATS_NKEY"], name).toBe(`/auth/${name}.nk`);
+      expect(svc.environment?.["NATS_INBOX_PREFIX"], name).toBe(`_INBOX_${name}`);
+    }
+  });
+
+  it("deploy/nats.conf with generated credentials starts a server that refuses anonymous clients", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sy-deploy-"));
+    try {
+      initAuthDir({ dir: join(dir, "auth"), identities: [identity("coordinator")] });
+      // The container's store dir and monitoring port give way to a temporary dir and a free port, and
+      // `sync_interval` (2.10+, the image's version) is left out for an older local server; the rest is as shipped.
+      const conf = readFileSync(join(ROOT, "deploy/nats.conf"), "utf8")
+        .replace(/^http_port: .*$/m, "")
+        .replace(/^\s*sync_interval: .*$/m, "")
+        .replace("store_dir: /data", "");
+      writeFileSync(join(dir, "nats.conf"), conf);
+      const server = await startNatsServer({ env: {}, configFile: join(dir, "nats.conf") });
+      try {
+        await expect(connect({ servers: server.url, maxReconnectAttempts: 0 })).rejects.toThrow(/authorization/i);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("has the coordinator, the executor and every example agent as its own service with a replica count", () => {
