@@ -53,7 +53,9 @@ function readSecret(variable: string, file: string): Uint8Array {
   try {
     return new TextEncoder().encode(readFileSync(file, "utf8").trim());
   } catch (err) {
-    throw new InfraError("SY_ERR_CONFIG_INVALID", "caller", `${variable}=${file}: ${errorMessage(err)}`, { cause: err });
+    throw new InfraError("SY_ERR_CONFIG_INVALID", "caller", `${variable}=${file}: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -128,7 +130,10 @@ export async function connectBus(opts: ConnectBusOptions): Promise<Bus> {
     for await (const s of conn.status()) {
       if (s.type === "disconnect" || s.type === "reconnect" || s.type === "error") {
         // A permissions violation names the subject this identity may not use: a misconfigured deployment.
-        logger?.warn({ event: `nats.${s.type}`, status: s, err: "error" in s ? errorMessage(s.error) : undefined }, `nats ${s.type}`);
+        logger?.warn(
+          { event: `nats.${s.type}`, status: s, err: "error" in s ? errorMessage(s.error) : undefined },
+          `nats ${s.type}`,
+        );
       }
     }
   })();

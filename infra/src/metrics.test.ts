@@ -53,7 +53,14 @@ const EVENTS: StepEventInput[] = [
   },
   { type: "limit.hit", ...ids, limit: "limit_steps", usage: usage(30_000) },
   { type: "subtask.finished", ...ids, status: "failed", usage: usage(42_000), failure: { kind: "loop", message: "x" } },
-  { type: "goal.finished", goalId, tenant: "acme", status: "failed", usage: usage(45_000), failure: { kind: "loop", message: "x" } },
+  {
+    type: "goal.finished",
+    goalId,
+    tenant: "acme",
+    status: "failed",
+    usage: usage(45_000),
+    failure: { kind: "loop", message: "x" },
+  },
   {
     type: "message.rejected",
     subject: "sy.goals.submit.acme",

@@ -1,5 +1,5 @@
-import { AckPolicy, DeliverPolicy, type Consumer, type JsMsg } from "@nats-io/jetstream";
-import { nanos, nuid } from "@nats-io/transport-node";
+import { AckPolicy, DeliverPolicy, type JsMsg, type PushConsumer } from "@nats-io/jetstream";
+import { createInbox, nanos, nuid } from "@nats-io/transport-node";
 import type { Bus } from "./connect.ts";
 import { InfraError } from "./errors.ts";
 
@@ -10,15 +10,18 @@ export type ReadFrom = { since?: Date };
 const INACTIVE_MS = 30_000;
 
 /**
- * Creates an ephemeral pull consumer on `stream` for one filter subject, by name. Named consumers name their filter
- * in the API subject, so an identity allowed to read only `<prefix>.goal.done.<tenant>.>` can read exactly that (an
- * ordered consumer would also need the stream's info, which lists every subject in it).
+ * Creates an ephemeral push consumer on `stream` for one filter subject, by name, delivering into this connection's
+ * own inbox. Named consumers name their filter in the API subject, so an identity allowed to read only
+ * `<prefix>.goal.done.<tenant>.>` can read exactly that (an ordered consumer would also need the stream's info, which
+ * lists every subject in it); and pushed messages go where only this identity may subscribe, so knowing a reader's
+ * name gives no one else its messages (a pull consumer would hand them to whoever pulls).
  */
-export async function openReader(bus: Bus, stream: string, filter: string, from: ReadFrom = {}): Promise<Consumer> {
+export async function openReader(bus: Bus, stream: string, filter: string, from: ReadFrom = {}): Promise<PushConsumer> {
   const name = `read_${nuid.next()}`;
   await bus.jsm.consumers.add(stream, {
     name,
     filter_subject: filter,
+    deliver_subject: createInbox(bus.config.inboxPrefix),
     ack_policy: AckPolicy.None,
     mem_storage: true,
     inactive_threshold: nanos(INACTIVE_MS),
@@ -26,13 +29,11 @@ export async function openReader(bus: Bus, stream: string, filter: string, from:
       ? { deliver_policy: DeliverPolicy.All }
       : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: from.since.toISOString() }),
   });
-  return bus.js.consumers.get(stream, name);
+  return bus.js.consumers.getPushConsumer(stream, name);
 }
 
 /** The messages read, decoded as JSON, in stream order; those that are not JSON are only counted. */
 export type StoredJson = { values: unknown[]; undecodable: number };
-
-const BATCH = 500;
 
 /**
  * Every message stored so far on `filter` (one subject, wildcards allowed: one filter per consumer keeps this working
@@ -50,22 +51,11 @@ export async function readStoredJson(
   const out: StoredJson = { values: [], undecodable: 0 };
   try {
     let remaining = (await consumer.info(true)).num_pending;
-    while (remaining > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new InfraError(
-          "SY_ERR_TOPOLOGY",
-          "system",
-          `timed out reading ${filter} from ${stream}: ${remaining} message(s) still unread`,
-        );
-      }
-      const batch = await consumer.fetch({
-        max_messages: Math.min(remaining, BATCH),
-        expires: Math.max(1_000, Math.min(left, 5_000)),
-      });
-      let got = 0;
-      for await (const m of batch) {
-        got++;
+    if (remaining === 0) return out;
+    const messages = await consumer.consume();
+    const timer = setTimeout(() => void messages.stop(), Math.max(0, deadline - Date.now()));
+    try {
+      for await (const m of messages) {
         try {
           out.values.push(m.json<unknown>());
         } catch {
@@ -74,8 +64,16 @@ export async function readStoredJson(
         remaining = Math.min(remaining - 1, m.info.pending);
         if (remaining <= 0) break;
       }
-      // Nothing came although some were pending: they aged out of the stream while we read.
-      if (got === 0) break;
+    } finally {
+      clearTimeout(timer);
+      await messages.close().catch(() => undefined);
+    }
+    if (remaining > 0 && Date.now() >= deadline) {
+      throw new InfraError(
+        "SY_ERR_TOPOLOGY",
+        "system",
+        `timed out reading ${filter} from ${stream}: ${remaining} message(s) still unread`,
+      );
     }
   } finally {
     await consumer.delete().catch(() => undefined);
@@ -87,18 +85,22 @@ export async function readStoredJson(
  * Every message on `filter` in `stream`, stored ones first and then new ones as they come, until `signal` aborts.
  * How a client waits for a goal's result without a window in which it could be missed.
  */
-export async function* followStream(bus: Bus, stream: string, filter: string, signal: AbortSignal): AsyncGenerator<JsMsg> {
+export async function* followStream(
+  bus: Bus,
+  stream: string,
+  filter: string,
+  signal: AbortSignal,
+): AsyncGenerator<JsMsg> {
   const consumer = await openReader(bus, stream, filter);
   try {
-    while (!signal.aborted) {
-      const batch = await consumer.fetch({ max_messages: 100, expires: 2_000 });
-      const stop = () => void batch.close();
-      signal.addEventListener("abort", stop, { once: true });
-      try {
-        for await (const m of batch) yield m;
-      } finally {
-        signal.removeEventListener("abort", stop);
-      }
+    const messages = await consumer.consume();
+    const stop = () => void messages.stop();
+    signal.addEventListener("abort", stop, { once: true });
+    try {
+      if (!signal.aborted) for await (const m of messages) yield m;
+    } finally {
+      signal.removeEventListener("abort", stop);
+      await messages.close().catch(() => undefined);
     }
   } finally {
     await consumer.delete().catch(() => undefined);

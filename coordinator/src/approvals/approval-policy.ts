@@ -1,5 +1,5 @@
 import { QuotaWindow, type ActionProposal, type Goal } from "@switchyard/contracts";
-import { canonicalJson, leafValues, sha256Hex } from "@switchyard/infra";
+import { canonicalJson, sha256Hex } from "@switchyard/infra";
 import { z } from "zod";
 import { readJsonConfigFile } from "../json-config-file.ts";
 
@@ -27,7 +27,9 @@ export const AutoApproveRule = z.object({
   entities: z
     .array(z.string().min(1))
     .default([])
-    .describe("Dot paths of args that name an entity (e.g. `orderId`): each must be a value of the goal's input."),
+    .describe(
+      "Dot paths of args that name an entity (e.g. `orderId`): each must be the value of a field of the same name in the goal's input.",
+    ),
 });
 export type AutoApproveRule = z.infer<typeof AutoApproveRule>;
 
@@ -62,7 +64,8 @@ export type RuleVerdict = { ok: true; amount: number; rule: AutoApproveRule } | 
 
 /**
  * Checks a proposal against its tool's rule alone: the amount is a number at most `max`, and every entity it names
- * is in the goal's structured input (never its free text: outside text is untrusted). Pure.
+ * is in the goal's structured input under a field of the same name (never its free text: outside text is untrusted).
+ * Pure.
  */
 export function checkRule(policies: ApprovalPolicies, proposal: ActionProposal, goal: Goal): RuleVerdict {
   const rule = policies.tools[proposal.tool]?.autoApprove;
@@ -72,10 +75,9 @@ export function checkRule(policies: ApprovalPolicies, proposal: ActionProposal, 
     return { ok: false, reason: `${rule.path} is not an amount` };
   }
   if (amount > rule.max) return { ok: false, reason: `${rule.path} ${amount} > ${rule.max} (policy)` };
-  const known = leafValues(goal.input ?? {});
   for (const path of rule.entities) {
     const entity = valueAt(proposal.args, path);
-    if ((typeof entity !== "string" && typeof entity !== "number") || !known.has(String(entity))) {
+    if (!namedInInput(goal.input, lastKey(path), entity)) {
       return {
         ok: false,
         reason: `${path} ${JSON.stringify(entity)} is not named in the goal's input: a person checks calls on other entities`,
@@ -83,6 +85,22 @@ export function checkRule(policies: ApprovalPolicies, proposal: ActionProposal, 
     }
   }
   return { ok: true, amount, rule };
+}
+
+const lastKey = (path: string) => path.slice(path.lastIndexOf(".") + 1);
+
+/**
+ * Whether the goal's structured input holds `entity` under a field called `key`, at any depth, with the same type:
+ * an order id must be the input's `orderId`, not any value that happens to be equal (an amount, another field).
+ */
+function namedInInput(input: unknown, key: string, entity: unknown): boolean {
+  if ((typeof entity !== "string" && typeof entity !== "number") || input === null || typeof input !== "object") {
+    return false;
+  }
+  if (Array.isArray(input)) return input.some((v) => namedInInput(v, key, entity));
+  return Object.entries(input).some(([k, v]) =>
+    k === key && (v === entity || (Array.isArray(v) && v.includes(entity))) ? true : namedInInput(v, key, entity),
+  );
 }
 
 /** Reads policies from `SY_APPROVAL_POLICIES_FILE`; a bad file fails start-up naming the field. */

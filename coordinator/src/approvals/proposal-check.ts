@@ -17,7 +17,8 @@ export function proposalRefusal(
   if (proposal.agent !== sender) {
     return `proposal names agent "${proposal.agent}" but was published by agent "${sender}"`;
   }
-  if (record === undefined) return `proposal for unknown goal "${proposal.goalId}"`;
+  if (record === undefined || record.goal.id !== proposal.goalId)
+    return `proposal for unknown goal "${proposal.goalId}"`;
   if (record.phase.type === "finished") return `goal "${proposal.goalId}" has ended (${record.phase.result.status})`;
   const assigned = assignedAgent(record, proposal.subtaskId);
   if (assigned === undefined) return `goal "${proposal.goalId}" has no subtask "${proposal.subtaskId}"`;

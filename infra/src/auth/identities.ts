@@ -13,8 +13,7 @@ const NAMED_ROLES = { agent: AgentName, backend: TenantId, approver: PersonId } 
 type NamedRole = keyof typeof NAMED_ROLES;
 
 /** One identity: a role, and for `agent`, `backend` and `approver` the agent, tenant or person it stands for. */
-export type Identity =
-  { role: Exclude<Role, NamedRole>; name: string } | { role: NamedRole; of: string; name: string };
+export type Identity = { role: Exclude<Role, NamedRole>; name: string } | { role: NamedRole; of: string; name: string };
 
 /** An identity's name: `coordinator`, `executor`, `operator`, `admin`, `agent-<name>`, `backend-<tenant>`, `approver-<person>`. */
 export const IdentityName = z

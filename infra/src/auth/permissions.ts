@@ -50,15 +50,15 @@ function kvWatch(bucket: string): Grant {
 }
 
 /**
- * Reading a stream through ephemeral pull consumers whose filter matches `filter`: the server checks that the filter
- * in the create subject is the consumer's own, so the permission pins what can be read.
+ * Reading a stream through ephemeral push consumers whose filter matches `filter`: the server checks that the filter
+ * in the create subject is the consumer's own, so the permission pins what can be read, and the messages are pushed
+ * to the reader's own inbox (no pull permission: pulling from a consumer hands its messages to whoever pulls).
  */
 function readStream(stream: string, filter: string): Grant {
   return {
     pub: [
       `${API}.CONSUMER.CREATE.${stream}.*.${filter}`,
       `${API}.CONSUMER.INFO.${stream}.*`,
-      `${API}.CONSUMER.MSG.NEXT.${stream}.*`,
       `${API}.CONSUMER.DELETE.${stream}.*`,
     ],
   };
@@ -67,7 +67,11 @@ function readStream(stream: string, filter: string): Grant {
 /** A NATS micro service named `name` answers `$SRV.PING|INFO|STATS` (all, by name, by id). */
 function microService(name: string): Grant {
   return {
-    sub: ["PING", "INFO", "STATS"].flatMap((verb) => [`$SRV.${verb}`, `$SRV.${verb}.${name}`, `$SRV.${verb}.${name}.*`]),
+    sub: ["PING", "INFO", "STATS"].flatMap((verb) => [
+      `$SRV.${verb}`,
+      `$SRV.${verb}.${name}`,
+      `$SRV.${verb}.${name}.*`,
+    ]),
   };
 }
 
@@ -160,7 +164,10 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
       const agent = id.of;
       return [
         consume(streams.tasks, consumers.agent(agent), subjects.task(agent)),
-        { pub: [subjects.results(agent), subjects.proposals(agent)], sub: [subjects.cancelAll, subjects.agentCard(agent)] },
+        {
+          pub: [subjects.results(agent), subjects.proposals(agent)],
+          sub: [subjects.cancelAll, subjects.agentCard(agent)],
+        },
         events(sources.agent(agent)),
         kvRead(buckets.effects, `${keys.agentLedger(agent)}.>`),
         kvWrite(buckets.effects, `${keys.agentLedger(agent)}.>`),
