@@ -1,5 +1,5 @@
+import type { ActionProposal, SubtaskResult } from "@switchyard/contracts";
 import type { Bus, EventEmitter, Logger, RejectionReporter } from "@switchyard/infra";
-import type { ApprovalAuthority } from "./approvals/approval-authority.ts";
 import type { FailurePolicies } from "./failure-policy.ts";
 import type { GoalStore } from "./goal-store.ts";
 import type { Planner } from "./planner/llm-planner.ts";
@@ -27,8 +27,18 @@ export type CoordinatorDeps = {
   failurePolicies: FailurePolicies;
   /** Deterministic handlers a failure policy can fall back to, by name. */
   fallbackHandlers: Record<string, FallbackHandler>;
-  /** The approval authority (set once the coordinator has started it): results, timers and outcomes call into it. */
-  approvals?: ApprovalAuthority;
+  /** The approval authority (set once the coordinator has started it): results and timers call into it. */
+  approvals?: ApprovalGate;
+};
+
+/** What goal steps ask of the approval authority (approvals/approval-authority.ts is the one implementation). */
+export type ApprovalGate = {
+  /** Why a `needs_approval` result's proposals are refused, or `undefined` when they may be recorded. */
+  check(result: SubtaskResult, sender: string): Promise<string | undefined>;
+  /** Records a proposal and approves it by policy or leaves it to a person. */
+  receive(proposal: ActionProposal, sender: string): Promise<void>;
+  /** A proposal's review deadline passed. */
+  onReviewDue(proposalId: string): Promise<void>;
 };
 
 /**
