@@ -107,7 +107,7 @@ export type Coordinator = {
  */
 export async function createCoordinator(opts: CoordinatorOptions): Promise<Coordinator> {
   const { bus, buckets } = opts;
-  const { names, config } = bus;
+  const { names } = bus;
   const templates = opts.templates ?? BUILTIN_TEMPLATES;
   const defaultPlan = opts.defaultPlan ?? DEFAULT_PLAN;
   if (defaultPlan !== "llm" && templates[defaultPlan] === undefined) {

@@ -145,8 +145,15 @@ export function benchPrefix(): string {
  */
 export async function startStack(server: NatsServerHandle, opts: StartStackOptions): Promise<BenchStack> {
   const prefix = benchPrefix();
+  // The bench's own nats-server is an open bus (no credentials): it measures hops, not permissions.
   const config = (instance: string) =>
-    loadConfig({ ...server.env, SY_PREFIX: prefix, SY_LOG_LEVEL: "silent", SY_INSTANCE: instance });
+    loadConfig({
+      SY_INSECURE: "true",
+      ...server.env,
+      SY_PREFIX: prefix,
+      SY_LOG_LEVEL: "silent",
+      SY_INSTANCE: instance,
+    });
   const buses: Bus[] = [];
   const agents: ServedAgent[] = [];
   let coordinator: Coordinator | undefined;
@@ -202,7 +209,7 @@ export async function startStack(server: NatsServerHandle, opts: StartStackOptio
         const arrived = arrivals.expect(id, timeoutMs);
         const publishedAtEpochMs = Date.now();
         const t0 = performance.now();
-        await publishJson(client, client.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+        await publishJson(client, client.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
         const { value, at } = await arrived;
         return {
           result: value,

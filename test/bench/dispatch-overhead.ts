@@ -103,8 +103,15 @@ type Floor = {
 async function startFloor(server: NatsServerHandle, signal: AbortSignal): Promise<Floor> {
   const prefix = benchPrefix();
   const upper = prefix.toUpperCase();
+  // The bench's own nats-server is an open bus (no credentials): it measures hops, not permissions.
   const config = (instance: string): Config =>
-    loadConfig({ ...server.env, SY_PREFIX: prefix, SY_LOG_LEVEL: "silent", SY_INSTANCE: instance });
+    loadConfig({
+      SY_INSECURE: "true",
+      ...server.env,
+      SY_PREFIX: prefix,
+      SY_LOG_LEVEL: "silent",
+      SY_INSTANCE: instance,
+    });
   const subject = (stage: string) => `${prefix}.floor.${stage}`;
   const streams = {
     in: `${upper}_FLOOR_IN`,

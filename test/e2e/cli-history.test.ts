@@ -1,9 +1,9 @@
 // `switchyard trace` and `switchyard costs` read back what real goals left in the events stream.
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { GoalResult, wireNames } from "@switchyard/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
-import { startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
+import { connectRaw, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
 import { ENTRIES, runCli, type ServiceProcess, startProcess, stopAll } from "../fixtures/processes.ts";
 
 /** A node of `trace --json` (the shape the CLI documents). */
@@ -37,7 +37,7 @@ beforeAll(async () => {
     startProcess("report", ENTRIES.report, env),
   ];
   await Promise.all(services.map((s) => s.ready()));
-  nc = await connect({ servers: server.url, user: server.env["NATS_USER"], pass: server.env["NATS_PASSWORD"] });
+  nc = await connectRaw(server, "operator"); // reads the events, as the read commands do
   log = collectEvents(nc, wireNames(prefix));
 
   const runs = [

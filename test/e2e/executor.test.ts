@@ -18,15 +18,7 @@ import {
   serveExecutor,
   type ServedExecutor,
 } from "@switchyard/executor";
-import {
-  argsHashOf,
-  createJson,
-  createLogger,
-  getJson,
-  publishJson,
-  type Buckets,
-  type Bus,
-} from "@switchyard/infra";
+import { argsHashOf, createJson, createLogger, getJson, publishJson, type Buckets, type Bus } from "@switchyard/infra";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakePayments, type FakePayments } from "../fixtures/fake-payments.ts";
 import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";

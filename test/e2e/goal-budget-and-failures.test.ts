@@ -87,7 +87,7 @@ async function submit(plan: string, input: Record<string, unknown> = {}, budget:
     input,
     budget,
   });
-  await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+  await publishJson(bus, bus.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
   return id;
 }
 

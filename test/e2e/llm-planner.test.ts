@@ -90,7 +90,7 @@ const submit = (plan: unknown, usage = { input: 1_000, output: 200 }): FakeSucce
 
 async function runGoal(b: Bus, events: EventLog, extra: Partial<Goal> = {}): Promise<GoalResult> {
   const goal = Goal.parse({ v: WIRE_VERSION, id: randomUUID(), tenant: "acme", user: "ana", text: TEXT, ...extra });
-  await publishJson(b, b.names.subjects.goalSubmit, Goal, goal, { msgId: goal.id });
+  await publishJson(b, b.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: goal.id });
   return events.waitForResult(goal.id, 30_000);
 }
 

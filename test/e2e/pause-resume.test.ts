@@ -51,7 +51,7 @@ it("pauses on needs_input, lists the question, and completes after an answer fro
     text: "Where is my parcel?",
     plan: "ask",
   });
-  await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+  await publishJson(bus, bus.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
 
   const interim = await log.waitForResult(id);
   expect(interim.status).toBe("needs_input");

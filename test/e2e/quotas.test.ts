@@ -67,7 +67,7 @@ async function run(user: string, tenant = TENANT): Promise<GoalResult> {
     input: { to: `${user}@example.com` },
     plan: "notify",
   });
-  await publishJson(bus, bus.names.subjects.goalSubmit, Goal, goal, { msgId: id });
+  await publishJson(bus, bus.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
   return log.waitForResult(id);
 }
 

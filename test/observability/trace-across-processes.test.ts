@@ -31,13 +31,19 @@ it("a multi-agent goal yields one trace whose spans nest across processes", asyn
   await stack.submitGoal(id, "traced", { to: "dana@example.com" });
   const result = await waitForStoredResult(stack.bus, id);
   expect(result.status).toBe("ok");
+  const tenant = "acme"; // the tenant submitGoal submits as
 
   const inTrace = () => collector.spans.filter((s) => s.traceId === result.traceId);
   const named = (name: string) => inTrace().filter((s) => s.name === name);
   await expect
-    .poll(() => named(`publish ${stack.bus.names.subjects.goalDone(id)}`).length, { timeout: 10_000 })
+    .poll(() => named(`publish ${stack.bus.names.subjects.goalDone(tenant, id)}`).length, { timeout: 10_000 })
     .toBe(1);
   await expect.poll(() => named("chat notifier").length, { timeout: 10_000 }).toBe(2);
+  // Each process exports its spans in its own batches: wait for the agents' outermost spans too.
+  for (const agent of ["keywords", "notifier"]) {
+    const processSpan = `process ${stack.bus.names.subjects.task(agent)}`;
+    await expect.poll(() => named(processSpan).length, { timeout: 10_000 }).toBe(1);
+  }
 
   const spans = inTrace();
   const byId = new Map(spans.map((s) => [s.spanId, s]));
@@ -51,7 +57,7 @@ it("a multi-agent goal yields one trace whose spans nest across processes", asyn
   const subjects = stack.bus.names.subjects;
 
   expect(new Set(spans.map((s) => s.service))).toEqual(new Set(["coordinator", "agent-keywords", "agent-notifier"]));
-  const root = one(`process ${subjects.goalSubmit}`);
+  const root = one(`process ${subjects.goalSubmit(tenant)}`);
   expect(root.parentSpanId).toBeUndefined();
   expect(root.attributes["sy.goal.id"]).toBe(id);
   expect(parentOf(one("plan traced"))).toBe(root);
@@ -87,8 +93,10 @@ it("a multi-agent goal yields one trace whose spans nest across processes", asyn
   });
 
   // The coordinator's handling of each result continues the agent's trace: its parent is the agent's publish span.
-  const resultSpans = named(`process ${subjects.results}`);
-  expect(resultSpans).toHaveLength(2);
-  for (const s of resultSpans) expect(parentOf(s)?.name).toBe(`publish ${subjects.results}`);
-  expect(parentOf(one(`publish ${subjects.goalDone(id)}`))).toBe(root);
+  for (const agent of ["keywords", "notifier"]) {
+    const processResult = one(`process ${subjects.results(agent)}`);
+    expect(processResult.service).toBe("coordinator");
+    expect(parentOf(processResult)).toBe(one(`publish ${subjects.results(agent)}`));
+  }
+  expect(parentOf(one(`publish ${subjects.goalDone(tenant, id)}`))).toBe(root);
 });

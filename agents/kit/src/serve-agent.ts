@@ -94,9 +94,9 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     logger,
     maxInFlight: opts.maxInFlight,
     heartbeat: true,
-    handle: handler.deliver,
-    onInvalid: handler.rejectDelivery,
-    onExhausted: handler.giveUp,
+    handle: (envelope, ctx) => handler.deliver(envelope, ctx),
+    onInvalid: (bad) => handler.rejectDelivery(bad),
+    onExhausted: (envelope, ctx, err) => handler.giveUp(envelope, ctx, err),
   });
   const service = await registerAgentService(bus, agent);
 
