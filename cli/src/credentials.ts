@@ -41,7 +41,10 @@ export function writeStackInfo(info: StackInfo): void {
 
 /** A person id from a login name: characters a subject token may not hold become `-`. */
 export function personFromLogin(login: string): string {
-  const cleaned = login.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[-_]+/, "").slice(0, 64);
+  const cleaned = login
+    .replace(/[^A-Za-z0-9_-]/g, "-")
+    .replace(/^[-_]+/, "")
+    .slice(0, 64);
   return cleaned === "" ? "reviewer" : cleaned;
 }
 
@@ -89,8 +92,7 @@ export function ensureDevCredentials(
 }
 
 /** The identity a command runs as by default, when neither `--as` nor `$SY_IDENTITY` names one. */
-export type DefaultIdentity =
-  { role: "backend"; tenant?: string } | { role: "approver" } | { role: "operator" };
+export type DefaultIdentity = { role: "backend"; tenant?: string } | { role: "approver" } | { role: "operator" };
 
 /** Resolves `--as` / `$SY_IDENTITY` / the command's default to an identity. */
 export function resolveIdentity(

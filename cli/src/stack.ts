@@ -95,11 +95,14 @@ export async function startStack(opts: {
       );
     }
   } else {
-    nats = await startLocal(opts.nats.kind, authDir === undefined ? undefined : join(authDir, AUTH_CONF_FILE), opts.log);
+    nats = await startLocal(
+      opts.nats.kind,
+      authDir === undefined ? undefined : join(authDir, AUTH_CONF_FILE),
+      opts.log,
+    );
     natsUrl = nats.url;
   }
-  const access: Record<string, string> =
-    authDir === undefined ? { SY_INSECURE: "true" } : { SY_AUTH_DIR: authDir };
+  const access: Record<string, string> = authDir === undefined ? { SY_INSECURE: "true" } : { SY_AUTH_DIR: authDir };
   const services = workspaceServices().map((svc) => ({
     ...svc,
     env: authDir === undefined ? {} : credentialsEnv(authDir, svc.name),

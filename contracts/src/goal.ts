@@ -12,7 +12,7 @@ export type PlanChoice = z.infer<typeof PlanChoice>;
 /** What a backend publishes on `<prefix>.goals.submit.<tenant>`. */
 export const Goal = z.object({
   v: WireVersion,
-  id: GoalId.describe("Caller-chosen goal id; the done event is published on `<prefix>.goal.done.<id>`."),
+  id: GoalId.describe("Caller-chosen goal id; the result is published on `<prefix>.goal.done.<tenant>.<id>`."),
   idempotencyKey: z
     .string()
     .min(1)

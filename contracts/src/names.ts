@@ -79,6 +79,8 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       cancelAll: `${p}.control.cancel.*`,
       /** An agent's card, as a micro-service endpoint. */
       agentCard: (agent: string) => `${p}.agents.${agent}.card`,
+      /** The executor's micro service endpoint listing the actions it runs (a request; read-only). */
+      executorActions: `${p}.executor.actions`,
     },
     streams: {
       goals: `${upper}_GOALS`,

@@ -23,9 +23,7 @@ export async function handleAnswer(answer: GoalAnswer, person: string, deps: Coo
   const before = await deps.store.get(answer.goalId);
   const waiting = before === undefined ? [] : Object.keys(before.value.subtasks);
   const after =
-    before === undefined
-      ? undefined
-      : await deps.store.update(answer.goalId, (r) => answerRecord(r, answer, person));
+    before === undefined ? undefined : await deps.store.update(answer.goalId, (r) => answerRecord(r, answer, person));
   const resumed =
     after?.phase.type === "running"
       ? waiting.filter(

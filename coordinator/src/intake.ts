@@ -231,7 +231,13 @@ export async function rejectGoal(bad: InvalidDelivery, deps: CoordinatorDeps): P
   const raw = typeof bad.raw === "object" && bad.raw !== null ? (bad.raw as Record<string, unknown>) : {};
   const id = GoalId.safeParse(raw["id"]);
   const goalId = id.success ? id.data : undefined;
-  await deps.rejections.report({ subject: bad.subject, sender: tenant, goalId, reason: bad.reason, issues: bad.issues });
+  await deps.rejections.report({
+    subject: bad.subject,
+    sender: tenant,
+    goalId,
+    reason: bad.reason,
+    issues: bad.issues,
+  });
   if (goalId === undefined || !TenantId.safeParse(tenant).success) return;
   await refuseSubmission(tenant, goalId, { kind: "bad_input", message: bad.reason }, bad.headers["traceparent"], deps);
 }

@@ -1,11 +1,4 @@
-import {
-  AgentName,
-  GoalId,
-  SubtaskId,
-  WIRE_VERSION,
-  type GoalRecord,
-  type SubtaskResult,
-} from "@switchyard/contracts";
+import { AgentName, GoalId, SubtaskId, WIRE_VERSION, type GoalRecord, type SubtaskResult } from "@switchyard/contracts";
 import { errorMessage, type InvalidDelivery } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
@@ -73,7 +66,8 @@ export async function handleResult(result: SubtaskResult, sender: string, deps: 
           status: "failed",
           failure: { kind: "invalid_output", message: `the result's proposals were refused: ${badProposal}` },
         };
-  if (badProposal !== undefined) await deps.rejections.report({ subject, sender, goalId: result.goalId, reason: badProposal });
+  if (badProposal !== undefined)
+    await deps.rejections.report({ subject, sender, goalId: result.goalId, reason: badProposal });
   // A cancellation this replica missed on the bus is still in KV: honour it before going on.
   const cancel = await deps.store.cancelRequest(result.goalId);
   const apply = (r: GoalRecord) => applyResult(r, outcome, new Date(), deps.failurePolicies);
@@ -168,7 +162,8 @@ export async function rejectResult(bad: InvalidDelivery, deps: CoordinatorDeps):
       subtaskId: subtaskId.data,
       idempotencyKey: `${goalId.data}/${subtaskId.data}`,
       agent: sender,
-      instance: typeof raw["instance"] === "string" && raw["instance"] !== "" ? raw["instance"].slice(0, 128) : "unknown",
+      instance:
+        typeof raw["instance"] === "string" && raw["instance"] !== "" ? raw["instance"].slice(0, 128) : "unknown",
       attempt: state.attempt,
       status: "failed",
       failure: { kind: "invalid_output", message: `the agent's result message was rejected: ${bad.reason}` },

@@ -34,7 +34,10 @@ export function checkApprovedAction(opts: {
   }
   for (const field of ["tool", "goalId", "subtaskId", "agent"] as const) {
     if (proposal[field] !== approved[field]) {
-      return refuse("args_changed", `the message's ${field} "${proposal[field]}" is not the approved "${approved[field]}"`);
+      return refuse(
+        "args_changed",
+        `the message's ${field} "${proposal[field]}" is not the approved "${approved[field]}"`,
+      );
     }
   }
   const hash = argsHashOf(proposal.args);

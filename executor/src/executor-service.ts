@@ -40,7 +40,7 @@ export async function registerExecutorService(bus: Bus, actions: readonly Action
   });
   const infos = JSON.stringify(actions.map(actionInfo));
   service.addEndpoint("actions", {
-    subject: `${names.prefix}.executor.actions`,
+    subject: names.subjects.executorActions,
     handler: (err, msg) => {
       if (err === null) msg.respond(infos);
     },

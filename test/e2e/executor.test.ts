@@ -184,7 +184,7 @@ describe("executor, in process", () => {
     for await (const info of infos) if (info.metadata?.["sy_prefix"] === s.prefix) mine.push(info);
     expect(mine).toHaveLength(1);
     expect(mine[0]?.metadata?.["sy_actions"]).toBe("issue_refund");
-    const reply = await s.bus.nc.request(`${s.prefix}.executor.actions`, "", { timeout: 3_000 });
+    const reply = await s.bus.nc.request(s.bus.names.subjects.executorActions, "", { timeout: 3_000 });
     expect(reply.json()).toEqual([expect.objectContaining({ tool: "issue_refund", input: expect.any(Object) })]);
   });
 

@@ -122,6 +122,15 @@ async function settled(goalId: string): Promise<GoalResult> {
   return log.results.filter((r) => r.goalId === goalId).at(-1) as GoalResult;
 }
 
+describe("what a read-only identity may do", () => {
+  it("the operator lists the executor's actions, and may not execute one", async () => {
+    const operator = await as("operator");
+    const reply = await operator.request(admin.names.subjects.executorActions, "", { timeout: 5_000 });
+    expect(reply.json()).toEqual([expect.objectContaining({ tool: "issue_refund" })]);
+    await expectPublishRefused("operator", admin.names.subjects.actionExecute, {});
+  });
+});
+
 describe("the control case", () => {
   it("a refund the policy allows is approved automatically and paid once (so a zero elsewhere means something)", async () => {
     const id = await refundGoal("none", "A-1003", "carol");

@@ -112,8 +112,8 @@ describe("taskTrust", () => {
 
   it("is clean only when every field is trusted and no other subtask's output is in the task", () => {
     expect(taskTrust({ orderId: "A-1" }, plain, ["orderId"]).untrustedInput).toBeUndefined();
-    expect(taskTrust({ orderId: "A-1" }, { trustedInput: undefined, upstream: { a: {} } }, ["orderId"]).untrustedInput).toBe(
-      "the task holds other subtasks' outputs",
-    );
+    expect(
+      taskTrust({ orderId: "A-1" }, { trustedInput: undefined, upstream: { a: {} } }, ["orderId"]).untrustedInput,
+    ).toBe("the task holds other subtasks' outputs");
   });
 });

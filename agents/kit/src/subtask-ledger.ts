@@ -24,7 +24,12 @@ export function createSubtaskLedger(effects: KV, names: WireNames, agent: string
   return {
     find,
     async record(result) {
-      const created = await createJson(effects, key(result.goalId, result.subtaskId, result.attempt), SubtaskResult, result);
+      const created = await createJson(
+        effects,
+        key(result.goalId, result.subtaskId, result.attempt),
+        SubtaskResult,
+        result,
+      );
       if (created !== undefined) return result;
       return (await find(result.goalId, result.subtaskId, result.attempt)) ?? result;
     },

@@ -16,7 +16,12 @@ export type ResultPublisher = {
 };
 
 /** Creates the publisher of agent `agent` (its results are recorded under its own ledger keys). */
-export function createResultPublisher(bus: Bus, agent: string, ledger: SubtaskLedger, instance: string): ResultPublisher {
+export function createResultPublisher(
+  bus: Bus,
+  agent: string,
+  ledger: SubtaskLedger,
+  instance: string,
+): ResultPublisher {
   const subject = bus.names.subjects.results(agent);
   const publish = (result: SubtaskResult) =>
     // A producer span, so the coordinator's processing of the result joins the goal's trace.

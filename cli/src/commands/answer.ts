@@ -37,7 +37,8 @@ export async function answerCommand(argv: string[]): Promise<number> {
     throw new CliError("--timeout must be a positive number of seconds", 2);
   const { bus, identity } = await connectCli(values, { role: "approver" });
   try {
-    if (identity.role !== "approver") throw new CliError(`answers come from a person (approver-<name>), not ${identity.name}`, 2);
+    if (identity.role !== "approver")
+      throw new CliError(`answers come from a person (approver-<name>), not ${identity.name}`, 2);
     const kv = await openBucket(bus, bus.names.buckets.goals);
     const current = await getJson(kv, bus.names.keys.goal(goalId.data), GoalRecord);
     if (current === undefined) throw new CliError(`no goal "${goalId.data}"`, 1);

@@ -79,7 +79,8 @@ export async function approvalsCommand(argv: string[]): Promise<number> {
       process.stderr.write(`proposal ${id} was already decided (${current.value.proposal.status})\n`);
       return 3;
     }
-    if (identity.role !== "approver") throw new CliError(`decisions come from a person (approver-<name>), not ${identity.name}`, 2);
+    if (identity.role !== "approver")
+      throw new CliError(`decisions come from a person (approver-<name>), not ${identity.name}`, 2);
     const decision = ApprovalDecision.parse({
       v: WIRE_VERSION,
       proposalId: id,

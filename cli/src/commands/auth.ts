@@ -101,7 +101,9 @@ export async function authCommand(argv: string[]): Promise<number> {
     const manifest = attempt(() => readAuthDir(dir)) ?? fail(`no credentials directory at ${dir}`);
     if (values.json) process.stdout.write(`${JSON.stringify(manifest)}\n`);
     else {
-      const rows = manifest.identities.map((i) => `${i.name.padEnd(28)} ${parseIdentity(i.name).role.padEnd(12)} ${i.publicKey}`);
+      const rows = manifest.identities.map(
+        (i) => `${i.name.padEnd(28)} ${parseIdentity(i.name).role.padEnd(12)} ${i.publicKey}`,
+      );
       process.stdout.write(`prefixes: ${manifest.prefixes.join(", ")}\n${rows.join("\n")}\n`);
     }
     return 0;
@@ -110,7 +112,11 @@ export async function authCommand(argv: string[]): Promise<number> {
     const name = positionals[0] ?? fail(`${sub} needs an identity name`);
     if (sub === "env") {
       const env = attempt(() => credentialsEnv(dir, name));
-      process.stdout.write(`${Object.entries(env).map(([k, v]) => `${k}=${v}`).join("\n")}\n`);
+      process.stdout.write(
+        `${Object.entries(env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join("\n")}\n`,
+      );
       return 0;
     }
     attempt(() => rotateIdentity(dir, name));

@@ -12,7 +12,13 @@ const T0 = Date.parse("2026-01-31T12:00:00.000Z");
 
 /** A valid StepEvent `ms` milliseconds after T0 (validated, so a broken fixture fails loudly). */
 export function ev(ms: number, e: Input): StepEvent {
-  return StepEvent.parse({ tenant: "acme", ...e, v: WIRE_VERSION, at: new Date(T0 + ms).toISOString(), source: "test/1" });
+  return StepEvent.parse({
+    tenant: "acme",
+    ...e,
+    v: WIRE_VERSION,
+    at: new Date(T0 + ms).toISOString(),
+    source: "test/1",
+  });
 }
 
 /** A Usage with defaults. */

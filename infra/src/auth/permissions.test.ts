@@ -275,8 +275,10 @@ describe("permissionsFor: operator", () => {
       `$JS.ACK.${streams.tasks}.agent-keywords.1.2.3.4.5.6`,
     ];
     for (const subject of forbidden) expect(canPub(operator, subject), subject).toBe(false);
-    // Every publish permission is a JetStream API call, a flow-control reply or service discovery: no data subject.
-    for (const p of publish) expect(p, p).toMatch(/^(\$JS\.API\.|\$JS\.FC\.|\$SRV\.)/);
+    // Every publish permission is a JetStream API call, a flow-control reply, service discovery or the executor's
+    // read-only list of actions: no data subject.
+    const readOnly = (p: string) => /^(\$JS\.API\.|\$JS\.FC\.|\$SRV\.)/.test(p) || p === subjects.executorActions;
+    for (const p of publish) expect(readOnly(p), p).toBe(true);
     expect(publish.some((p) => p.startsWith("$KV."))).toBe(false);
   });
 });

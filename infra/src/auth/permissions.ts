@@ -97,6 +97,7 @@ function readEverything(names: WireNames): Grant[] {
       ],
       sub: [subjects.eventsAll, subjects.goalDoneAll],
     },
+    { pub: [subjects.executorActions] },
     DISCOVER,
   ];
 }
@@ -159,6 +160,7 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
         kvRead(buckets.approvals, keys.proposal("*")),
         kvRead(buckets.approvals, keys.approvalPolicy),
         microService("executor"),
+        { sub: [subjects.executorActions] },
       ];
     case "agent": {
       const agent = id.of;

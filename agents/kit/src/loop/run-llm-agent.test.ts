@@ -356,7 +356,9 @@ describe("the agent loop", () => {
     });
     expect(outcome.status).toBe("ok");
     expect(writes).toBe(1);
-    expect([...effects.entries.keys()]).toEqual([expect.stringMatching(/^agent\.tester\.effect\.g1\.s1\.save_note\.[0-9a-f]{64}$/)]);
+    expect([...effects.entries.keys()]).toEqual([
+      expect.stringMatching(/^agent\.tester\.effect\.g1\.s1\.save_note\.[0-9a-f]{64}$/),
+    ]);
     expect(lastToolResult(requests[1])[1]).toMatchObject({
       isError: true,
       content: "save_note was denied by policy: notes may not hold secrets",

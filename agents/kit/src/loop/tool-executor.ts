@@ -64,7 +64,10 @@ function unknownEntities(tool: ToolDefinition, args: unknown, known: ReadonlySet
   return (tool.entities ?? []).flatMap((path) => {
     const value = path
       .split(".")
-      .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), args);
+      .reduce<unknown>(
+        (v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+        args,
+      );
     return (typeof value === "string" || typeof value === "number") && known.has(String(value))
       ? []
       : [`${path}=${JSON.stringify(value)}`];
