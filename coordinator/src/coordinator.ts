@@ -26,7 +26,7 @@ import { ApprovalPolicies } from "./approvals/approval-policy.ts";
 import { serveCancelRequests } from "./cancellation.ts";
 import type { CoordinatorDeps, FallbackHandler } from "./deps.ts";
 import type { FailurePolicies } from "./failure-policy.ts";
-import { handleTimer } from "./goal-timers.ts";
+import { handleTimer, TIMER_MAX_ACK_PENDING } from "./goal-timers.ts";
 import { watchExhaustedSubtasks } from "./exhausted-subtasks.ts";
 import { serveGoalRequests } from "./goal-requests.ts";
 import { createGoalStore } from "./goal-store.ts";
@@ -190,6 +190,9 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     durable: names.consumers.coordinatorTimers,
     filterSubject: names.subjects.goalTimer,
     maxDeliver: UNLIMITED_DELIVERIES,
+    // A timer not yet due is nak'ed until its time, so it waits among the unacked deliveries: every outstanding
+    // deadline, retry and review timer must fit there, or those past the limit are not delivered until others fire.
+    maxAckPending: TIMER_MAX_ACK_PENDING,
   });
   const timers = startConsumer({
     bus,

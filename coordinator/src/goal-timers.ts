@@ -7,6 +7,9 @@ import { expireRecord } from "./goal-state.ts";
 /** Longest a timer sleeps between checks (a far deadline is re-checked, so a changed clock or config is noticed). */
 const MAX_SLEEP_MS = 3_600_000;
 
+/** Outstanding timers the timer consumer holds (each goal has a deadline, plus retries and reviews): 1,000,000. */
+export const TIMER_MAX_ACK_PENDING = 1_000_000;
+
 /** Puts a timer in the goals stream; the msg id keeps one timer per goal deadline and per retry attempt. */
 export async function scheduleTimer(deps: CoordinatorDeps, timer: Omit<GoalTimer, "v">): Promise<void> {
   const msgId = `timer/${timer.goalId}/${timer.kind}/${timer.subtaskId ?? ""}/${timer.at}`;

@@ -35,6 +35,7 @@ export { runServiceProcess } from "./service-process.ts";
 export { ReleaseMessage, RetryLater, startConsumer } from "./consume.ts";
 export {
   bindBuckets,
+  DEFAULT_MAX_ACK_PENDING,
   DEFAULT_STREAM_WAIT_MS,
   ensureConsumer,
   ensureTopology,

@@ -159,11 +159,19 @@ export type EnsureConsumerOptions = {
   /** Deliveries before JetStream gives a message up; default `config.maxDeliver`; -1 = never give up. */
   maxDeliver?: number;
   /**
+   * Messages delivered and not yet acked, at most; default {@link DEFAULT_MAX_ACK_PENDING}. A consumer whose messages
+   * wait in that set on purpose (timers, nak'ed until due) needs room for every one of them.
+   */
+  maxAckPending?: number;
+  /**
    * How long to wait for the stream to exist (the coordinator creates the topology; another service may start
    * first); default {@link DEFAULT_STREAM_WAIT_MS}.
    */
   streamWaitMs?: number;
 };
+
+/** Unacked deliveries a consumer allows by default: bounds the work one service holds at a time. */
+export const DEFAULT_MAX_ACK_PENDING = 1_000;
 
 /** How long a service waits at start-up for the coordinator to create the streams: 60 s. */
 export const DEFAULT_STREAM_WAIT_MS = 60_000;
@@ -182,7 +190,7 @@ export async function ensureConsumer(bus: Bus, opts: EnsureConsumerOptions): Pro
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(bus.config.ackWaitMs),
     max_deliver: opts.maxDeliver ?? bus.config.maxDeliver,
-    max_ack_pending: 1_000,
+    max_ack_pending: opts.maxAckPending ?? DEFAULT_MAX_ACK_PENDING,
   };
   const waitUntil = Date.now() + (opts.streamWaitMs ?? DEFAULT_STREAM_WAIT_MS);
   try {
@@ -199,10 +207,15 @@ export async function ensureConsumer(bus: Bus, opts: EnsureConsumerOptions): Pro
     }
     if (info === undefined) {
       await bus.jsm.consumers.add(opts.stream, wanted);
-    } else if (info.config.ack_wait !== wanted.ack_wait || info.config.max_deliver !== wanted.max_deliver) {
+    } else if (
+      info.config.ack_wait !== wanted.ack_wait ||
+      info.config.max_deliver !== wanted.max_deliver ||
+      info.config.max_ack_pending !== wanted.max_ack_pending
+    ) {
       await bus.jsm.consumers.update(opts.stream, opts.durable, {
         ack_wait: wanted.ack_wait,
         max_deliver: wanted.max_deliver,
+        max_ack_pending: wanted.max_ack_pending,
       });
     }
   } catch (err) {
