@@ -34,7 +34,12 @@ export const StepEvent = z.discriminatedUnion("type", [
     idempotencyKey: z.string(),
     originalGoalId: GoalId,
   }),
-  z.object({ ...goalBase, type: z.literal("plan.created"), plan: Plan }),
+  z.object({
+    ...goalBase,
+    type: z.literal("plan.created"),
+    plan: Plan,
+    usage: Usage.optional().describe("What the LLM planner consumed making the plan (absent for a template plan)."),
+  }),
   z.object({ ...subtaskBase, type: z.literal("subtask.dispatched"), attempt: z.int().positive() }),
   z.object({ ...subtaskBase, type: z.literal("subtask.started"), attempt: z.int().positive(), instance: z.string() }),
   z.object({
@@ -46,6 +51,11 @@ export const StepEvent = z.discriminatedUnion("type", [
   z.object({
     ...subtaskBase,
     type: z.literal("subtask.finished"),
+    attempt: z
+      .int()
+      .positive()
+      .optional()
+      .describe("Which run of the subtask this was: every attempt's usage is spent, so each counts in costs."),
     status: RunStatus,
     usage: Usage,
     failure: Failure.optional(),

@@ -153,6 +153,21 @@ describe("goal state", () => {
     expect(redispatched && answerRecord(redispatched, answer, "ann")).toBeUndefined();
   });
 
+  it("reports in the goal's usage every attempt it paid for, failed ones included", () => {
+    const one: Plan = { subtasks: [{ id: "a", agent: "x", input: {}, dependsOn: [] }] };
+    const retryOnce = { x: { retries: 1, backoffMs: 0, retryOn: ["tool_error" as const] } };
+    let r = acceptedRecord(goal, one, { traceId: "a".repeat(32) }, new Date("2026-01-01T00:00:00Z"));
+    r = claimDispatch(r, ["a"], now) ?? r;
+    r = applyResult(r, result("a", "failed"), now, retryOnce) ?? r;
+    expect(r.subtasks["a"]).toMatchObject({ type: "pending", attempt: 2 });
+    r = claimDispatch(r, ["a"], now) ?? r;
+    r = applyResult(r, { ...result("a"), attempt: 2 }, now, retryOnce) ?? r;
+    expect(r.phase.type).toBe("finished");
+    if (r.phase.type !== "finished") return;
+    expect(r.phase.result.usage).toMatchObject({ steps: 2, inputTokens: 20, outputTokens: 10 });
+    expect(r.phase.result.usage.costUsd).toBeCloseTo(0.02);
+  });
+
   it("announces a finished goal once", () => {
     const r = runTo(["a", "b", "c", "d"]);
     const announced = markAnnounced(r);

@@ -14,7 +14,7 @@ import {
 } from "@switchyard/contracts";
 import { readySubtasks, sinks } from "./dag.ts";
 import { decideOnFailure, policyFor, type FailurePolicies } from "./failure-policy.ts";
-import { goalLimitReached } from "./goal-budget.ts";
+import { goalLimitReached, goalUsage } from "./goal-budget.ts";
 
 // Pure transitions of a GoalRecord. Each returns the next record, or `undefined` when nothing changes, so the
 // caller can run them inside a compare-and-set retry loop.
@@ -326,26 +326,8 @@ function goalOutput(record: GoalRecord, results: SubtaskResult[]): unknown {
 
 function goalResult(record: GoalRecord, status: RunStatus, failure: GoalFailure | undefined, now: Date): GoalResult {
   const subtasks = finishedResults(record);
-  const usage: Usage = {
-    steps: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    ms: Math.max(0, now.getTime() - Date.parse(record.acceptedAt)),
-  };
-  for (const r of subtasks) {
-    usage.steps += r.usage.steps;
-    usage.inputTokens += r.usage.inputTokens;
-    usage.outputTokens += r.usage.outputTokens;
-    usage.costUsd += r.usage.costUsd;
-  }
-  // The LLM planner's calls count too; their wall time is already in `ms` (acceptedAt is taken before planning).
-  if (record.plannerUsage !== undefined) {
-    usage.steps += record.plannerUsage.steps;
-    usage.inputTokens += record.plannerUsage.inputTokens;
-    usage.outputTokens += record.plannerUsage.outputTokens;
-    usage.costUsd += record.plannerUsage.costUsd;
-  }
+  // The one sum of what a goal consumed (every attempt, the planner): what its budget and quotas count, too.
+  const usage: Usage = { ...goalUsage(record), ms: Math.max(0, now.getTime() - Date.parse(record.acceptedAt)) };
   return {
     v: WIRE_VERSION,
     goalId: record.goal.id,

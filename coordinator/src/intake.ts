@@ -191,7 +191,13 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
       plan: goal.plan ?? deps.defaultPlan,
     });
     if (record.plan !== undefined)
-      await events.emitSafely({ type: "plan.created", goalId: goal.id, tenant, plan: record.plan });
+      await events.emitSafely({
+        type: "plan.created",
+        goalId: goal.id,
+        tenant,
+        plan: record.plan,
+        usage: record.plannerUsage,
+      });
   } else if ((await store.getOwn(tenant, goal.id)) === undefined) {
     // Another tenant created a goal of this id between the check above and now.
     const reason = `goal id "${goal.id}" is already taken; submit the goal under another id`;

@@ -134,6 +134,7 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
     await events.emitSafely({
       ...ids,
       type: "subtask.finished",
+      attempt: envelope.attempt,
       status: onRecord.status,
       usage: onRecord.usage,
       failure: onRecord.failure,

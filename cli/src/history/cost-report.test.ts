@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aggregateCosts } from "./cost-report.ts";
+import { aggregateCosts, PLANNER_KEY } from "./cost-report.ts";
 import { parseDuration } from "./duration.ts";
 import { ev, llmGoalEvents, usage } from "./fixture-events.test-helpers.ts";
 import { renderCostTable } from "./render-costs.ts";
@@ -91,6 +91,30 @@ describe("aggregateCosts", () => {
 });
 
 describe("parseDuration", () => {
+  it("counts every paid attempt of a retried subtask and the planner's spend", () => {
+    const g = { goalId: "g7", subtaskId: "research", agent: "researcher" } as const;
+    const spent = usage({ inputTokens: 100, outputTokens: 10, costUsd: 0.01 });
+    const retried = [
+      ev(0, { type: "goal.accepted", goalId: "g7", tenant: "acme", user: "cy", plan: "llm" }),
+      ev(1, {
+        type: "plan.created",
+        goalId: "g7",
+        plan: { subtasks: [{ id: "research", agent: "researcher", input: {}, dependsOn: [] }] },
+        usage: usage({ inputTokens: 50, outputTokens: 5, costUsd: 0.005 }),
+      }),
+      ev(10, { ...g, type: "subtask.finished", attempt: 1, status: "failed", usage: spent }),
+      ev(20, { ...g, type: "subtask.finished", attempt: 2, status: "ok", usage: spent }),
+      ev(21, { ...g, type: "subtask.finished", attempt: 2, status: "ok", usage: spent }), // published twice
+    ];
+    expect(aggregateCosts(retried, "user").rows).toEqual([
+      { key: "cy", goals: 1, subtasks: 2, inputTokens: 250, outputTokens: 25, costUsd: 0.025 },
+    ]);
+    expect(aggregateCosts(retried, "agent").rows.map((r) => [r.key, r.subtasks, r.costUsd])).toEqual([
+      ["researcher", 2, 0.02],
+      [PLANNER_KEY, 0, 0.005],
+    ]);
+  });
+
   it("reads 30m, 24h, 7d and refuses anything else", () => {
     expect(parseDuration("30m")).toBe(1_800_000);
     expect(parseDuration("24h")).toBe(86_400_000);

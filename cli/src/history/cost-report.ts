@@ -9,12 +9,15 @@ export type CostGrouping = (typeof COST_GROUPINGS)[number];
 /** The key of goals whose `goal.accepted` event is not in the window (accepted before it). */
 export const UNKNOWN_KEY = "(unknown)";
 
+/** The row the LLM planner's spend goes to when costs are grouped by agent. */
+export const PLANNER_KEY = "(planner)";
+
 /** One line of the report, as `switchyard costs --json` prints it. */
 export type CostRow = {
   key: string;
   /** Distinct goals seen in the window (accepted, finished, or with a finished subtask). */
   goals: number;
-  /** Distinct subtasks that finished in the window. */
+  /** Subtask runs that finished in the window (each attempt of a retried subtask counts: each was paid for). */
   subtasks: number;
   inputTokens: number;
   outputTokens: number;
@@ -30,8 +33,8 @@ function bucket(): Bucket {
   return { goals: new Set(), subtasks: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
 }
 
-function add(b: Bucket, usage: Usage): void {
-  b.subtasks++;
+function add(b: Bucket, usage: Usage, run: boolean): void {
+  if (run) b.subtasks++;
   b.inputTokens += usage.inputTokens;
   b.outputTokens += usage.outputTokens;
   b.costUsd += usage.costUsd;
@@ -46,15 +49,16 @@ function toRow(key: string, b: Bucket): CostRow {
 }
 
 /**
- * Cost and tokens per user, tenant or agent. Usage comes from `subtask.finished` (what a subtask consumed,
- * summaries included), counted once per goal and subtask even if the event was published twice. The agent is the
+ * Cost and tokens per user, tenant or agent. Usage comes from `subtask.finished` (what a subtask run consumed,
+ * summaries included; every attempt of a retried subtask counts, each once even if its event was published twice)
+ * and from `plan.created` (what the LLM planner consumed; the agent row is {@link PLANNER_KEY}). The agent is the
  * one on that event; user and tenant come from the goal's `goal.accepted` event, and are {@link UNKNOWN_KEY} when
  * that event is not among `events` (a goal accepted before the window). Events that do not parse are ignored.
  */
 export function aggregateCosts(events: readonly unknown[], by: CostGrouping): CostReport {
   const owner = new Map<string, { user: string; tenant: string }>();
   const goals = new Set<string>();
-  const finished = new Map<string, { goalId: string; agent: string; usage: Usage }>();
+  const finished = new Map<string, { goalId: string; agent: string; usage: Usage; run: boolean }>();
   for (const raw of events) {
     const parsed = StepEvent.safeParse(raw);
     if (!parsed.success) continue;
@@ -66,7 +70,12 @@ export function aggregateCosts(events: readonly unknown[], by: CostGrouping): Co
       goals.add(e.goalId);
     } else if (e.type === "subtask.finished") {
       goals.add(e.goalId);
-      finished.set(`${e.goalId}/${e.subtaskId}`, { goalId: e.goalId, agent: e.agent, usage: e.usage });
+      // Every attempt was paid for; a repeated event of the same attempt counts once.
+      const key = `${e.goalId}/${e.subtaskId}/${e.attempt ?? 1}`;
+      finished.set(key, { goalId: e.goalId, agent: e.agent, usage: e.usage, run: true });
+    } else if (e.type === "plan.created" && e.usage !== undefined) {
+      goals.add(e.goalId);
+      finished.set(`${e.goalId}/${PLANNER_KEY}`, { goalId: e.goalId, agent: PLANNER_KEY, usage: e.usage, run: false });
     }
   }
 
@@ -84,8 +93,8 @@ export function aggregateCosts(events: readonly unknown[], by: CostGrouping): Co
   for (const f of finished.values()) {
     const b = at(by === "agent" ? f.agent : keyOf(f.goalId));
     b.goals.add(f.goalId);
-    add(b, f.usage);
-    add(total, f.usage);
+    add(b, f.usage, f.run);
+    add(total, f.usage, f.run);
     total.goals.add(f.goalId);
   }
   if (by !== "agent") {
