@@ -1,13 +1,15 @@
-import { WIRE_VERSION, type Goal, type Plan, type SubtaskResult } from "@switchyard/contracts";
+import { WIRE_VERSION, type ActionProposal, type Goal, type Plan, type SubtaskResult } from "@switchyard/contracts";
 import { describe, expect, it } from "vitest";
 import { readySubtasks } from "./dag.ts";
 import {
   acceptedRecord,
   answerRecord,
   applyResult,
+  cancelRecord,
   claimDispatch,
   markAnnounced,
   markPublished,
+  settleProposal,
 } from "./goal-state.ts";
 
 const goal: Goal = { v: WIRE_VERSION, id: "g1", tenant: "acme", user: "ana", text: "t", budget: {} };
@@ -173,5 +175,108 @@ describe("goal state", () => {
     const announced = markAnnounced(r);
     expect(announced?.phase).toMatchObject({ announced: true });
     expect(announced && markAnnounced(announced)).toBeUndefined();
+  });
+});
+
+describe("settling a proposal", () => {
+  const one: Plan = { subtasks: [{ id: "a", agent: "x", input: {}, dependsOn: [] }] };
+  const proposal = (id: string, over: Partial<ActionProposal> = {}): ActionProposal => ({
+    id: id.repeat(32),
+    goalId: "g1",
+    subtaskId: "a",
+    agent: "x",
+    tool: "issue_refund",
+    args: { orderId: "A-1" },
+    argsHash: "a".repeat(64),
+    effectKey: `agent.x.effect.g1.a.issue_refund.${id}`,
+    reason: "asked",
+    kind: "destructive",
+    status: "pending",
+    ...over,
+  });
+  /** A goal paused on subtask a's `needs_approval` result listing `proposals`. */
+  function pausedOn(proposals: ActionProposal[]) {
+    let r = acceptedRecord(goal, one, { traceId: "a".repeat(32) }, new Date("2026-01-01T00:00:00Z"));
+    r = claimDispatch(r, ["a"], now) ?? r;
+    const paused: SubtaskResult = {
+      ...result("a", "needs_approval"),
+      partialOutput: { refunded: true },
+      proposals,
+    };
+    return applyResult(r, paused, now) ?? r;
+  }
+
+  it("keeps the goal paused while another proposal of the subtask is still open", () => {
+    const r = pausedOn([proposal("1"), proposal("2")]);
+    expect(r.phase.type).toBe("paused");
+    const after = settleProposal(r, proposal("1", { status: "executed" }), "executed", now);
+    expect(after?.phase.type).toBe("paused");
+    expect(after?.subtasks["a"]).toMatchObject({ type: "finished", result: { status: "needs_approval" } });
+  });
+
+  it("finishes the subtask ok with its partial output once every destructive action was executed", () => {
+    const r = pausedOn([proposal("1")]);
+    // Approved but not yet run: still open.
+    const approved = settleProposal(r, proposal("1", { status: "approved" }), "approved", now);
+    expect(approved?.phase.type).toBe("paused");
+    const done = settleProposal(approved ?? r, proposal("1", { status: "executed" }), "executed", now);
+    expect(done?.phase.type).toBe("finished");
+    if (done?.phase.type !== "finished") return;
+    expect(done.phase.result).toMatchObject({ status: "ok", output: { refunded: true } });
+  });
+
+  it("fails the subtask policy_denied with who rejected it and why", () => {
+    const r = pausedOn([proposal("1")]);
+    const rejected = proposal("1", { status: "rejected", decidedBy: "rita" });
+    const after = settleProposal(r, rejected, "customer got a voucher", now);
+    expect(after?.phase.type).toBe("finished");
+    if (after?.phase.type !== "finished") return;
+    expect(after.phase.result.failure).toMatchObject({
+      kind: "policy_denied",
+      message: expect.stringMatching(/issue_refund \(proposal 1+\) rejected by rita: customer got a voucher/),
+    });
+  });
+
+  it("sends an approved write back to its agent as the next attempt, allowed to make exactly that call", () => {
+    const write = proposal("3", { kind: "write", tool: "send_email" });
+    const r = pausedOn([write]);
+    const after = settleProposal(r, { ...write, status: "approved" }, "approved", now);
+    expect(after?.phase).toEqual({ type: "running" });
+    expect(after?.subtasks["a"]).toEqual({ type: "pending", attempt: 2, agent: "x" });
+    expect(after?.approvedEffects?.["a"]).toEqual([write.effectKey]);
+  });
+
+  it("changes nothing for a decision it already has, an unknown proposal, or a finished goal", () => {
+    const r = pausedOn([proposal("1")]);
+    expect(settleProposal(r, proposal("1"), "pending again", now)).toBeUndefined();
+    expect(settleProposal(r, proposal("9", { status: "executed" }), "executed", now)).toBeUndefined();
+    const cancelled = cancelRecord(r, "stop", now) ?? r;
+    expect(settleProposal(cancelled, proposal("1", { status: "executed" }), "executed", now)).toBeUndefined();
+  });
+});
+
+describe("cancelling", () => {
+  it("ends a running goal cancelled: pending subtasks skipped, the reason kept, and only once", () => {
+    const start = acceptedRecord(goal, diamond, { traceId: "a".repeat(32) }, new Date("2026-01-01T00:00:00Z"));
+    const running = claimDispatch(start, ["a"], now) ?? start;
+    const cancelled = cancelRecord(running, "customer withdrew", now);
+    expect(cancelled?.phase.type).toBe("finished");
+    if (cancelled?.phase.type !== "finished") return;
+    expect(cancelled.phase.result.status).toBe("cancelled");
+    expect(cancelled.subtasks["b"]).toEqual({ type: "skipped", reason: "customer withdrew" });
+    // The subtask already dispatched is not marked skipped: its agent is told to stop; a late result changes nothing.
+    expect(cancelled.subtasks["a"]).toMatchObject({ type: "dispatched" });
+    expect(applyResult(cancelled, result("a"), now)).toBeUndefined();
+    expect(cancelRecord(cancelled, "again", now)).toBeUndefined();
+  });
+
+  it("ends a goal paused for a person, too", () => {
+    const one: Plan = { subtasks: [{ id: "a", agent: "x", input: {}, dependsOn: [] }] };
+    let r = acceptedRecord(goal, one, { traceId: "a".repeat(32) }, now);
+    r = claimDispatch(r, ["a"], now) ?? r;
+    r = applyResult(r, result("a", "needs_input"), now) ?? r;
+    expect(r.phase.type).toBe("paused");
+    const cancelled = cancelRecord(r, "no answer coming", now);
+    expect(cancelled?.phase).toMatchObject({ type: "finished", result: { status: "cancelled" } });
   });
 });
