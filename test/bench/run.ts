@@ -1,10 +1,11 @@
 // `pnpm bench`: both coordinator benchmarks on one nats-server. Prints figures; a missed target never fails the run.
-import { startNatsServer, type NatsServerHandle } from "@switchyard/infra";
+import { isReachable, startNatsServer, type NatsServerHandle } from "@switchyard/infra";
 import { benchDagMakespan, bounded } from "./dag-makespan.ts";
 import { benchDispatchOverhead } from "./dispatch-overhead.ts";
+import { benchPeerThroughput } from "./peer-throughput.ts";
 
-// The whole run normally takes about 15 s; past this something is stuck and waiting longer tells nothing.
-const WATCHDOG_MS = 90_000;
+// The whole run normally takes under a minute; past this something is stuck and waiting longer tells nothing.
+const WATCHDOG_MS = 240_000;
 // After an abort, how long an orderly shutdown may take before the process leaves regardless.
 const HARD_EXIT_MS = 20_000;
 
@@ -40,6 +41,15 @@ async function main(): Promise<number> {
     dag.lines.forEach((l) => console.log(l));
     const dispatch = await benchDispatchOverhead(server, { signal });
     dispatch.lines.forEach((l) => console.log(l));
+    // The peer, BullMQ, needs a Redis: $REDIS_URL or the local one.
+    const redisUrl = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+    const redis = new URL(redisUrl);
+    if (await isReachable(redis.hostname, Number(redis.port || 6379))) {
+      const peer = await benchPeerThroughput(server, { signal, redisUrl });
+      peer.lines.forEach((l) => console.log(l));
+    } else {
+      console.log(`throughput_vs_queue: skipped (no Redis at ${redisUrl} for the BullMQ peer)`);
+    }
     return 0;
   } catch (err) {
     if (signal.aborted) {
