@@ -63,6 +63,10 @@ export const StepEvent = z.discriminatedUnion("type", [
   z.object({
     ...subtaskBase,
     type: z.literal("model.call"),
+    cached: z
+      .boolean()
+      .optional()
+      .describe("Served from the agent's response cache: no model call, no tokens, no cost."),
     step: z.int().nonnegative(),
     purpose: z.enum(["step", "summary"]),
     model: z.string(),

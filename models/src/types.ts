@@ -43,6 +43,8 @@ export type ModelResponse = {
   toolCalls: ToolCall[];
   usage: { inputTokens: number; outputTokens: number };
   stopReason: StopReason;
+  /** Served from the agent's response cache: the model was not called, nothing was spent. */
+  cached?: boolean;
 };
 
 /** A model API behind one method. */

@@ -3,6 +3,7 @@ import type { Logger } from "@switchyard/infra";
 import { z } from "zod";
 import type { ToolDefinition } from "./define-tool.ts";
 import { AgentKitError } from "./errors.ts";
+import type { ResponseCacheOptions } from "./model/response-cache.ts";
 import type { LoopOptions } from "./loop/loop-options.ts";
 
 /** What a handler knows about the subtask it runs. */
@@ -52,6 +53,12 @@ export type LlmAgentSpec<I extends z.ZodType, O extends z.ZodType> = CommonSpec<
   /** `anthropic:<model>`, `openai:<model>`, `openai-compatible:<name>/<model>` or `scripted:<script>`. */
   model: string;
   loop?: LoopOptions;
+  /**
+   * Opt-in response cache: a model call identical to one made less than `ttlMs` ago (same provider, model, prompt,
+   * messages, tools and parameters) reuses its response at no cost. Only for agents whose model settings are
+   * deterministic enough that a reused reply is as good as a new one. Default: off.
+   */
+  cache?: ResponseCacheOptions;
   /**
    * Top-level input fields that hold identifiers the caller vouches for (an order id, a customer id), not outside
    * text. Every other input field is untrusted data: while the task holds any, write tools need approval (taint from
@@ -107,6 +114,9 @@ export function defineAgent<I extends z.ZodType, O extends z.ZodType>(
       problems.push("instructions must be a non-empty string");
     if (typeof spec.model !== "string" || !spec.model.includes(":"))
       problems.push(`model "${String(spec.model)}" must be <provider>:<model>`);
+    const ttl = spec.cache?.ttlMs;
+    if (spec.cache !== undefined && (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl <= 0))
+      problems.push(`cache.ttlMs must be a positive number of milliseconds (got ${String(ttl)})`);
     const seen = new Set<string>();
     for (const t of tools) {
       if (seen.has(t.name)) problems.push(`tool "${t.name}" is listed twice`);

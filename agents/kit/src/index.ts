@@ -6,6 +6,7 @@ export { DEFAULT_LOOP_OPTIONS } from "./loop/loop-options.ts";
 export { runLlmAgent } from "./loop/run-llm-agent.ts";
 export { effectKey } from "./loop/tool-executor.ts";
 export { effectiveBudget, runSubtask } from "./run-subtask.ts";
+export { kvResponseCache, responseCacheKey, withResponseCache } from "./model/response-cache.ts";
 export { runAgent } from "./run-agent.ts";
 export { serveAgent } from "./serve-agent.ts";
 export { createSubtaskLedger } from "./subtask-ledger.ts";
@@ -21,6 +22,7 @@ export type { ConfirmDecision, ToolContext, ToolDefinition, ToolSpec as ToolDefi
 export type { EffectsLedger } from "./effects-ledger.ts";
 export type { AgentKitErrorCode } from "./errors.ts";
 export type { LoopOptions } from "./loop/loop-options.ts";
+export type { ResponseCacheOptions, ResponseCacheStore } from "./model/response-cache.ts";
 export type { LlmRunOutcome, RunLlmAgentOptions, RunServices } from "./loop/run-llm-agent.ts";
 export type { RunSubtaskOptions } from "./run-subtask.ts";
 export type { ServeAgentOptions, ServedAgent } from "./serve-agent.ts";

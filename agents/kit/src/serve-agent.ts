@@ -17,6 +17,7 @@ import type { AgentDefinition } from "./define-agent.ts";
 import { createEffectsLedger } from "./effects-ledger.ts";
 import type { RunServices } from "./loop/run-llm-agent.ts";
 import { resolveModel, type ResolvedModel } from "./model/resolve-model.ts";
+import { kvResponseCache, withResponseCache } from "./model/response-cache.ts";
 import { listenForCancellations } from "./run-registry.ts";
 import { createSubtaskHandler } from "./subtask-handler.ts";
 import { createSubtaskLedger } from "./subtask-ledger.ts";
@@ -57,7 +58,20 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
   const durable = names.consumers.agent(agent.name);
   const shutdown = new AbortController();
   // Resolved once, at start-up: a missing API key stops the service here, not at the first subtask.
-  const model: ResolvedModel | undefined = opts.model ?? (agent.kind === "llm" ? resolveModel(agent.model) : undefined);
+  const resolved: ResolvedModel | undefined =
+    opts.model ?? (agent.kind === "llm" ? resolveModel(agent.model) : undefined);
+  // An agent that opted into the response cache keeps it in KV under its own keys, shared by its replicas.
+  const model =
+    resolved === undefined || agent.kind !== "llm" || agent.cache === undefined
+      ? resolved
+      : {
+          ...resolved,
+          provider: withResponseCache(
+            resolved.provider,
+            kvResponseCache(buckets.cache, names, agent.name),
+            agent.cache,
+          ),
+        };
   const services: RunServices = {
     emit: (event) => events.emitSafely(event),
     effects: createEffectsLedger(buckets.effects),

@@ -122,9 +122,10 @@ describe("permissionsFor: agent", () => {
     expect(canPub(keywords, `$KV.${buckets.effects}.${keys.action("0".repeat(32))}`)).toBe(false);
     // A name that starts like its own is another agent's token, not its key space.
     expect(canPub(keywords, `$KV.${buckets.effects}.agent.keywords-two.effect.g1`)).toBe(false);
-    // Its KV writes are all pinned to its own keys of the effects bucket.
+    // Its KV writes are all pinned to its own keys: of the effects bucket, and of the cache bucket (response cache).
     const kvWrites = publish.filter((p) => p.startsWith("$KV."));
-    expect(kvWrites).toEqual([`$KV.${buckets.effects}.agent.keywords.>`]);
+    expect(kvWrites).toEqual([`$KV.${buckets.effects}.agent.keywords.>`, `$KV.${buckets.cache}.agent.keywords.>`]);
+    expect(canPub(keywords, `$KV.${buckets.cache}.agent.refunds.abc`)).toBe(false);
   });
 
   it("reads cancel flags but no other goal state, and subscribes to cancels and its card only", () => {

@@ -173,6 +173,9 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
         events(sources.agent(agent)),
         kvRead(buckets.effects, `${keys.agentLedger(agent)}.>`),
         kvWrite(buckets.effects, `${keys.agentLedger(agent)}.>`),
+        // Its response cache (opt-in), under the same key prefix in the cache bucket.
+        kvRead(buckets.cache, `${keys.agentLedger(agent)}.>`),
+        kvWrite(buckets.cache, `${keys.agentLedger(agent)}.>`),
         kvRead(buckets.goals, keys.cancel("*")),
         microService(agent),
       ];

@@ -34,6 +34,8 @@ export const ATTR = {
   status: "sy.status",
   failureKind: "sy.failure.kind",
   costUsd: "sy.cost_usd",
+  // A model call served from the agent's response cache (no tokens, no cost).
+  cached: "sy.cached",
   toolKind: "sy.tool.kind",
   toolOutcome: "sy.tool.outcome",
   step: "sy.step",

@@ -135,11 +135,14 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
           },
         },
         async (span) => {
-          const r = await call();
+          const served = await call();
+          // A cached response cost nothing and consumed no tokens this time.
+          const r = served.cached === true ? { ...served, usage: { inputTokens: 0, outputTokens: 0 } } : served;
           span.setAttributes({
             [ATTR.genAiInputTokens]: r.usage.inputTokens,
             [ATTR.genAiOutputTokens]: r.usage.outputTokens,
             [ATTR.costUsd]: costOf(model.price, r.usage),
+            [ATTR.cached]: r.cached === true,
           });
           return r;
         },
@@ -158,6 +161,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
         outputTokens: response.usage.outputTokens,
         costUsd: cost,
         ms: Date.now() - started,
+        ...(response.cached === true ? { cached: true } : {}),
       });
       logger.info(
         {
