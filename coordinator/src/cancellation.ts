@@ -1,6 +1,6 @@
 import type { Msg } from "@nats-io/transport-node";
 import { CancelReply, CancelRequest, PersonId, TenantId, WIRE_VERSION } from "@switchyard/contracts";
-import { describeIssues, errorMessage, toValidationIssues } from "@switchyard/infra";
+import { describeIssues, errorMessage, respondToInbox, toValidationIssues } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
 import { cancelRecord } from "./goal-state.ts";
@@ -49,7 +49,7 @@ export function serveCancelRequests(deps: CoordinatorDeps): { stop(): Promise<vo
   const pending = new Set<Promise<void>>();
 
   const answer = async (msg: Msg): Promise<void> => {
-    const reply = (r: CancelReply) => msg.respond(JSON.stringify(CancelReply.parse(r)));
+    const reply = (r: CancelReply) => respondToInbox(msg, JSON.stringify(CancelReply.parse(r)));
     const requester = requesterOf(msg.subject);
     // An empty body is fine: a cancel needs nothing but the goal id and the defaults.
     let body: unknown = {};
@@ -86,7 +86,10 @@ export function serveCancelRequests(deps: CoordinatorDeps): { stop(): Promise<vo
     callback: (_err, msg) => {
       const task = answer(msg).catch((err: unknown) => {
         logger.error({ event: "cancel.failed", subject: msg.subject, err: errorMessage(err) }, "could not cancel");
-        msg.respond(JSON.stringify({ ok: false, error: { code: "SY_ERR_INTERNAL", message: errorMessage(err) } }));
+        respondToInbox(
+          msg,
+          JSON.stringify({ ok: false, error: { code: "SY_ERR_INTERNAL", message: errorMessage(err) } }),
+        );
       });
       pending.add(task);
       void task.finally(() => pending.delete(task));

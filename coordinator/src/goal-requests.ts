@@ -1,5 +1,5 @@
 import { Goal, GoalReply, type GoalResult } from "@switchyard/contracts";
-import { decodeJson, errorMessage, publishJson } from "@switchyard/infra";
+import { decodeJson, errorMessage, publishJson, respondToInbox } from "@switchyard/infra";
 import type { Msg } from "@nats-io/transport-node";
 import type { CoordinatorDeps } from "./deps.ts";
 import { senderOf } from "./senders.ts";
@@ -19,7 +19,7 @@ export function serveGoalRequests(deps: CoordinatorDeps): { stop(): Promise<void
   const pending = new Set<Promise<void>>();
 
   const answer = async (msg: Msg): Promise<void> => {
-    const reply = (r: GoalReply) => msg.respond(JSON.stringify(GoalReply.parse(r)));
+    const reply = (r: GoalReply) => respondToInbox(msg, JSON.stringify(GoalReply.parse(r)));
     const decoded = decodeJson(Goal, msg.data, "goal");
     if (!decoded.ok) {
       await deps.rejections.report({
@@ -74,7 +74,10 @@ export function serveGoalRequests(deps: CoordinatorDeps): { stop(): Promise<void
     callback: (_err, msg) => {
       const task = answer(msg).catch((err: unknown) => {
         logger.error({ event: "goal.request_failed", err: errorMessage(err) }, "could not answer a goal request");
-        msg.respond(JSON.stringify({ ok: false, error: { code: "SY_ERR_INTERNAL", message: errorMessage(err) } }));
+        respondToInbox(
+          msg,
+          JSON.stringify({ ok: false, error: { code: "SY_ERR_INTERNAL", message: errorMessage(err) } }),
+        );
       });
       pending.add(task);
       void task.finally(() => pending.delete(task));

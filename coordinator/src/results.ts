@@ -58,11 +58,26 @@ export async function handleResult(result: SubtaskResult, sender: string, deps: 
   // Proposals a paused result lists must be the agent's own, and well formed; they are recorded from here too, so a
   // proposal message that is late (or never came) cannot leave the goal waiting.
   const badProposal = result.status === "needs_approval" ? await deps.approvals?.check(result, sender) : undefined;
-  const outcome: SubtaskResult =
-    badProposal === undefined
-      ? await withFallbackHandler(result, current.value, deps)
+  // Whatever the agent wrote in their decision fields, the proposals a result lists are undecided until the approval
+  // authority decides them: the goal record must not carry an "executed" the agent made up.
+  const asked: SubtaskResult =
+    result.proposals === undefined
+      ? result
       : {
           ...result,
+          proposals: result.proposals.map((p) => ({
+            ...p,
+            status: "pending" as const,
+            decidedBy: undefined,
+            decidedAt: undefined,
+            result: undefined,
+          })),
+        };
+  const outcome: SubtaskResult =
+    badProposal === undefined
+      ? await withFallbackHandler(asked, current.value, deps)
+      : {
+          ...asked,
           status: "failed",
           failure: { kind: "invalid_output", message: `the result's proposals were refused: ${badProposal}` },
         };

@@ -1,5 +1,5 @@
 import { Svcm, type Service } from "@nats-io/services";
-import type { Bus } from "@switchyard/infra";
+import { respondToInbox, type Bus } from "@switchyard/infra";
 import { z } from "zod";
 import type { ActionDefinition } from "./define-action.ts";
 
@@ -42,7 +42,7 @@ export async function registerExecutorService(bus: Bus, actions: readonly Action
   service.addEndpoint("actions", {
     subject: names.subjects.executorActions,
     handler: (err, msg) => {
-      if (err === null) msg.respond(infos);
+      if (err === null) respondToInbox(msg, infos);
     },
   });
   return service;

@@ -28,6 +28,7 @@ export {
 export type { InitAuthDirOptions } from "./auth/auth-dir.ts";
 export { canonicalJson, sha256Hex } from "./hash.ts";
 export { createJson, getJson, isCasConflict, updateJson } from "./kv-json.ts";
+export { respondToInbox } from "./reply.ts";
 export { createLogger } from "./logger.ts";
 export { findNatsServerBinary, freePort, isReachable, startNatsServer } from "./nats-server.ts";
 export { publishJson, toHeaders } from "./publish.ts";

@@ -251,6 +251,30 @@ describe("a goal in flight, attacked on the bus", () => {
     expect(stored?.value.phase.type).toBe("paused");
   });
 
+  it("a request whose reply subject is not an inbox makes no service publish there", async () => {
+    // A requester picks the reply subject. With it, a service would publish its answer wherever it may publish (or
+    // anywhere, with allow_responses): a KV write, a stream purge, a cancel of another tenant's goal.
+    const { subjects, buckets: b, keys } = admin.names;
+    const acmeBackend = await as("backend-acme");
+    const victim = randomUUID();
+    acmeBackend.publish(subjects.goalCancel("tenant", "acme"), JSON.stringify({ goalId: victim }), {
+      reply: `$KV.${b.goals}.${keys.cancel(victim)}`,
+    });
+    acmeBackend.publish(subjects.goalCancel("tenant", "acme"), JSON.stringify({ goalId: "nope" }), {
+      reply: subjects.cancel(goalId),
+    });
+    const before = (await admin.jsm.streams.info(`KV_${b.effects}`)).state.messages;
+    const operator = await as("operator");
+    operator.publish("$SRV.PING", "", { reply: `$JS.API.STREAM.PURGE.KV_${b.effects}` });
+    operator.publish(subjects.executorActions, "", { reply: `$JS.API.STREAM.PURGE.KV_${b.effects}` });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await buckets.goals.get(keys.cancel(victim))).toBeNull();
+    const stored = await getJson(buckets.goals, keys.goal(goalId), GoalRecord);
+    expect(stored?.value.phase.type).toBe("paused");
+    expect((await admin.jsm.streams.info(`KV_${b.effects}`)).state.messages).toBeGreaterThanOrEqual(before);
+    for (const s of services) expect(s.child.exitCode, s.name).toBeNull();
+  });
+
   it("a decision whose body names another person than its subject is rejected; the goal still waits", async () => {
     const rita = await as("approver-reviewer-rita");
     const decision = {

@@ -1,5 +1,5 @@
 import { Svcm, type Service } from "@nats-io/services";
-import type { Bus } from "@switchyard/infra";
+import { respondToInbox, type Bus } from "@switchyard/infra";
 import type { AgentDefinition } from "./define-agent.ts";
 
 /**
@@ -21,7 +21,7 @@ export async function registerAgentService(bus: Bus, agent: AgentDefinition): Pr
   service.addEndpoint("card", {
     subject: names.subjects.agentCard(agent.name),
     handler: (err, msg) => {
-      if (err === null) msg.respond(JSON.stringify(agent.card));
+      if (err === null) respondToInbox(msg, JSON.stringify(agent.card));
     },
   });
   return service;

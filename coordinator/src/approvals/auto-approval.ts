@@ -40,7 +40,8 @@ function ceilingsFor(
     if (typeof business !== "string" && typeof business !== "number") return `${rule.perKey.path} is missing`;
     ceilings.push({
       label: `${rule.perKey.path} ${String(business)}`,
-      key: key("key", `${proposal.tool}\n${String(business)}`, rule.perKey.window),
+      // Per tenant: one tenant's orders never use up another's allowance (their ids may coincide).
+      key: key("key", `${goal.tenant}\n${proposal.tool}\n${String(business)}`, rule.perKey.window),
       max: rule.perKey.max,
     });
   }

@@ -190,7 +190,11 @@ function reviewResponse(
     errors = [`the ${SUBMIT_PLAN} arguments are not valid JSON: ${submit.rawArgs.slice(0, 200)}`];
   } else {
     const checked = validatePlan(submit.args, opts);
-    if (checked.ok) return { plan: checked.plan };
+    // A model-made plan cannot vouch for input: what it puts in a subtask's input may come from the goal's text
+    // (outside text), so none of it counts as trusted, whatever the plan says.
+    if (checked.ok) {
+      return { plan: { ...checked.plan, subtasks: checked.plan.subtasks.map(({ trustedInput: _t, ...s }) => s) } };
+    }
     errors = describePlanErrors(checked.errors);
   }
   const results = response.toolCalls.map((c) =>

@@ -348,17 +348,22 @@ describe("permissionsFor: streams, inboxes and responses", () => {
     for (const id of everyone) expect(perms(id).publish, id.name).toContain("$JS.API.INFO");
   });
 
-  it("allows responses only for the services that answer requests (and admin)", () => {
-    const allowed = Object.fromEntries(everyone.map((id) => [id.role, perms(id).allowResponses]));
-    expect(allowed).toEqual({
-      coordinator: true,
-      executor: true,
-      agent: true,
-      backend: false,
-      approver: false,
-      operator: false,
-      admin: true,
-    });
+  it("never allows responses to any reply subject; responders may answer only the inboxes of who may ask them", () => {
+    for (const id of everyone) expect(perms(id).allowResponses, id.name).toBe(false);
+    const withAll = (id: Identity) => permissionsFor(id, [names], everyone);
+    const coordinator = everyone.find((i) => i.role === "coordinator") as Identity;
+    const agent = everyone.find((i) => i.role === "agent") as Identity;
+    const backend = everyone.find((i) => i.role === "backend") as Identity;
+    const operator = everyone.find((i) => i.role === "operator") as Identity;
+    // The coordinator answers backends' goal and cancel requests, in their inboxes only.
+    expect(allows(withAll(coordinator).publish, `_INBOX_${backend.name}.abc`)).toBe(true);
+    expect(allows(withAll(coordinator).publish, `_INBOX_${agent.name}.abc`)).toBe(false);
+    // Agents answer service discovery from the coordinator and the operator, and nobody else's made-up subject.
+    expect(allows(withAll(agent).publish, "_INBOX_coordinator.abc")).toBe(true);
+    expect(allows(withAll(agent).publish, `_INBOX_${operator.name}.abc`)).toBe(true);
+    expect(allows(withAll(agent).publish, `_INBOX_${backend.name}.abc`)).toBe(false);
+    expect(allows(withAll(agent).publish, "$JS.API.STREAM.PURGE.KV_sy_effects")).toBe(false);
+    expect(withAll(backend).publish.some((p) => p.startsWith("_INBOX"))).toBe(false);
   });
 
   it("admin may do anything", () => {

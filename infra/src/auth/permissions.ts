@@ -5,7 +5,11 @@ import { inboxPrefixOf, type Identity } from "./identities.ts";
 export type Permissions = {
   publish: string[];
   subscribe: string[];
-  /** May answer requests it received (the reply subject), without a publish permission on requesters' inboxes. */
+  /**
+   * Always `false`: `allow_responses` would let a requester pick any subject as its "reply" and have the responder
+   * publish there (a purge, a KV write). Responders get explicit grants on the inboxes of the identities that may ask
+   * them instead (see {@link permissionsFor}).
+   */
   allowResponses: boolean;
 };
 
@@ -208,6 +212,19 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
 }
 
 /**
+ * The inboxes an identity may answer requests on, by name (no `allow_responses`): the coordinator answers goal and
+ * cancel requests of backends and people; agents and the executor answer service discovery (`$SRV`) and the
+ * executor's action list for the coordinator, the operator, people and the admin.
+ */
+function replyInboxes(id: Identity, everyone: readonly Identity[]): string[] {
+  const askers = (roles: readonly string[]) =>
+    everyone.filter((e) => roles.includes(e.role)).map((e) => `${inboxPrefixOf(e.name)}.>`);
+  if (id.role === "coordinator") return askers(["backend", "approver", "admin"]);
+  if (id.role === "agent" || id.role === "executor") return askers(["coordinator", "operator", "approver", "admin"]);
+  return [];
+}
+
+/**
  * The least-privilege permissions of an identity on the deployments named by `names` (one per prefix; a server
  * may host several). Everyone may ask JetStream for account info and read its own inbox; the rest is by role:
  *
@@ -221,15 +238,20 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
  * - operator: reads state and history; publishes nothing that changes anything.
  * - admin: everything (break-glass; no service runs as admin).
  */
-export function permissionsFor(id: Identity, names: readonly WireNames[]): Permissions {
+export function permissionsFor(
+  id: Identity,
+  names: readonly WireNames[],
+  everyone: readonly Identity[] = [],
+): Permissions {
   const grants: Grant[] = [
     { pub: [`${API}.INFO`], sub: [`${inboxPrefixOf(id.name)}.>`] },
     ...names.flatMap((n) => grantsFor(id, n)),
+    { pub: replyInboxes(id, everyone) },
   ];
   const unique = (list: string[]) => [...new Set(list)];
   return {
     publish: unique(grants.flatMap((g) => g.pub ?? [])),
     subscribe: unique(grants.flatMap((g) => g.sub ?? [])),
-    allowResponses: ["coordinator", "executor", "agent", "admin"].includes(id.role),
+    allowResponses: false,
   };
 }
