@@ -3,6 +3,7 @@ import { CancelReply, CancelRequest, PersonId, TenantId, WIRE_VERSION } from "@s
 import { describeIssues, errorMessage, respondToInbox, toValidationIssues } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
+import { serveRequests } from "./request-server.ts";
 import { cancelRecord } from "./goal-state.ts";
 
 /** Who asked, read from `<prefix>.goals.cancel.<kind>.<id>` (the server pins `<id>` to the requester's identity). */
@@ -45,9 +46,6 @@ async function cancelFor(requester: Requester, request: CancelRequest, deps: Coo
  * compare-and-set makes the outcome single anyway). A bad request gets an error reply and a rejection event.
  */
 export function serveCancelRequests(deps: CoordinatorDeps): { stop(): Promise<void> } {
-  const { bus, logger } = deps;
-  const pending = new Set<Promise<void>>();
-
   const answer = async (msg: Msg): Promise<void> => {
     const reply = (r: CancelReply) => respondToInbox(msg, JSON.stringify(CancelReply.parse(r)));
     const requester = requesterOf(msg.subject);
@@ -81,24 +79,11 @@ export function serveCancelRequests(deps: CoordinatorDeps): { stop(): Promise<vo
     reply(await cancelFor(requester, parsed.data, deps));
   };
 
-  const sub = bus.nc.subscribe(bus.names.subjects.goalCancelAll, {
-    queue: "coordinator",
-    callback: (_err, msg) => {
-      const task = answer(msg).catch((err: unknown) => {
-        logger.error({ event: "cancel.failed", subject: msg.subject, err: errorMessage(err) }, "could not cancel");
-        respondToInbox(
-          msg,
-          JSON.stringify({ ok: false, error: { code: "SY_ERR_INTERNAL", message: errorMessage(err) } }),
-        );
-      });
-      pending.add(task);
-      void task.finally(() => pending.delete(task));
-    },
+  return serveRequests({
+    bus: deps.bus,
+    subject: deps.bus.names.subjects.goalCancelAll,
+    logger: deps.logger,
+    failedEvent: "cancel.failed",
+    answer,
   });
-  return {
-    async stop() {
-      sub.unsubscribe();
-      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 1_000).unref())]);
-    },
-  };
 }

@@ -1,7 +1,8 @@
 import { Goal, GoalReply, type GoalResult } from "@switchyard/contracts";
-import { decodeJson, errorMessage, publishJson, respondToInbox } from "@switchyard/infra";
+import { decodeJson, publishJson, respondToInbox } from "@switchyard/infra";
 import type { Msg } from "@nats-io/transport-node";
 import type { CoordinatorDeps } from "./deps.ts";
+import { serveRequests } from "./request-server.ts";
 import { senderOf } from "./senders.ts";
 
 /** Extra time a blocking request waits beyond the goal's own deadline, for the last result to travel. */
@@ -15,9 +16,6 @@ const REPLY_MARGIN_MS = 5_000;
  * with the same idempotency key waits for the goal that key belongs to. One replica answers (queue group).
  */
 export function serveGoalRequests(deps: CoordinatorDeps): { stop(): Promise<void> } {
-  const { bus, logger } = deps;
-  const pending = new Set<Promise<void>>();
-
   const answer = async (msg: Msg): Promise<void> => {
     const reply = (r: GoalReply) => respondToInbox(msg, JSON.stringify(GoalReply.parse(r)));
     const decoded = decodeJson(Goal, msg.data, "goal");
@@ -45,7 +43,7 @@ export function serveGoalRequests(deps: CoordinatorDeps): { stop(): Promise<void
       return;
     }
     const owner = await deps.store.claimIdempotencyKey(tenant, goal.idempotencyKey ?? goal.id, goal.id);
-    await publishJson(bus, bus.names.subjects.goalSubmit(tenant), Goal, goal, {
+    await publishJson(deps.bus, deps.bus.names.subjects.goalSubmit(tenant), Goal, goal, {
       msgId: goal.idempotencyKey ?? goal.id,
       headers: {
         traceparent: msg.headers?.get("traceparent") || undefined,
@@ -69,25 +67,11 @@ export function serveGoalRequests(deps: CoordinatorDeps): { stop(): Promise<void
     reply({ ok: true, data: result });
   };
 
-  const sub = bus.nc.subscribe(bus.names.subjects.goalRequestAll, {
-    queue: "coordinator",
-    callback: (_err, msg) => {
-      const task = answer(msg).catch((err: unknown) => {
-        logger.error({ event: "goal.request_failed", err: errorMessage(err) }, "could not answer a goal request");
-        respondToInbox(
-          msg,
-          JSON.stringify({ ok: false, error: { code: "SY_ERR_INTERNAL", message: errorMessage(err) } }),
-        );
-      });
-      pending.add(task);
-      void task.finally(() => pending.delete(task));
-    },
+  return serveRequests({
+    bus: deps.bus,
+    subject: deps.bus.names.subjects.goalRequestAll,
+    logger: deps.logger,
+    failedEvent: "goal.request_failed",
+    answer,
   });
-  return {
-    async stop() {
-      // Stop taking requests; answers in progress end with the connection's drain (the goals themselves go on).
-      sub.unsubscribe();
-      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 1_000).unref())]);
-    },
-  };
 }
