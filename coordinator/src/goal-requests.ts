@@ -44,7 +44,7 @@ export function serveGoalRequests(deps: CoordinatorDeps): { stop(): Promise<void
     }
     const owner = await deps.store.claimIdempotencyKey(tenant, goal.idempotencyKey ?? goal.id, goal.id);
     await publishJson(deps.bus, deps.bus.names.subjects.goalSubmit(tenant), Goal, goal, {
-      msgId: goal.idempotencyKey ?? goal.id,
+      msgId: `goal/${tenant}/${goal.idempotencyKey ?? goal.id}`,
       headers: {
         traceparent: msg.headers?.get("traceparent") || undefined,
         "sy-tenant": goal.tenant,

@@ -1,5 +1,5 @@
 import { Svcm, type Service } from "@nats-io/services";
-import { respondToInbox, type Bus } from "@switchyard/infra";
+import { inboxRepliesOnly, respondToInbox, type Bus } from "@switchyard/infra";
 import { z } from "zod";
 import type { ActionDefinition } from "./define-action.ts";
 
@@ -28,7 +28,7 @@ function actionInfo(action: ActionDefinition): ActionInfo {
  */
 export async function registerExecutorService(bus: Bus, actions: readonly ActionDefinition[]): Promise<Service> {
   const { names, config } = bus;
-  const service = await new Svcm(bus.nc).add({
+  const service = await new Svcm(inboxRepliesOnly(bus.nc)).add({
     name: "executor",
     version: EXECUTOR_VERSION,
     description: "Runs approved action proposals exactly once.",

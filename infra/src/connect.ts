@@ -14,6 +14,7 @@ import { wireNames, type WireNames } from "@switchyard/contracts";
 import type { Config } from "./config.ts";
 import { errorMessage, InfraError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
+import { msgIdSealer, type MsgIdSealer } from "./msg-ids.ts";
 
 /** A connection to the bus with everything a service needs to talk on it. */
 export type Bus = {
@@ -23,6 +24,8 @@ export type Bus = {
   kvm: Kvm;
   names: WireNames;
   config: Config;
+  /** The `Nats-Msg-Id` this identity sends for a logical id: no other identity can send the same one. */
+  sealMsgId: MsgIdSealer;
   /** Drains subscriptions and closes the connection; safe to call twice. */
   close(): Promise<void>;
 };
@@ -59,13 +62,22 @@ function readSecret(variable: string, file: string): Uint8Array {
   }
 }
 
-function authenticator(config: Config): Authenticator | undefined {
+/** How the connection authenticates, and the identity's secret that keys its message ids. */
+function credentials(config: Config): { auth?: Authenticator; secret?: Uint8Array | string } {
   const { nkey, creds, token, user, password } = config.auth;
-  if (nkey !== undefined) return nkeyAuthenticator(readSecret("NATS_NKEY", nkey));
-  if (creds !== undefined) return credsAuthenticator(readSecret("NATS_CREDS", creds));
-  if (token !== undefined) return tokenAuthenticator(token);
-  if (user !== undefined && password !== undefined) return usernamePasswordAuthenticator(user, password);
-  return undefined;
+  if (nkey !== undefined) {
+    const seed = readSecret("NATS_NKEY", nkey);
+    return { auth: nkeyAuthenticator(seed), secret: seed };
+  }
+  if (creds !== undefined) {
+    const file = readSecret("NATS_CREDS", creds);
+    return { auth: credsAuthenticator(file), secret: file };
+  }
+  if (token !== undefined) return { auth: tokenAuthenticator(token), secret: token };
+  if (user !== undefined && password !== undefined) {
+    return { auth: usernamePasswordAuthenticator(user, password), secret: `${user}\n${password}` };
+  }
+  return {};
 }
 
 /**
@@ -89,7 +101,7 @@ export async function connectBus(opts: ConnectBusOptions): Promise<Bus> {
       "SY_INSECURE=true: connecting without credentials; on an open bus any client can forge results, approve and pay",
     );
   }
-  const auth = authenticator(config);
+  const { auth, secret } = credentials(config);
   const deadline = Date.now() + (opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
   let nc: NatsConnection | undefined;
   for (let attempt = 1; nc === undefined; attempt++) {
@@ -174,6 +186,7 @@ export async function connectBus(opts: ConnectBusOptions): Promise<Bus> {
     kvm: new Kvm(js),
     names: wireNames(config.prefix),
     config,
+    sealMsgId: msgIdSealer(secret),
     close() {
       closing ??= conn.isClosed() ? Promise.resolve() : conn.drain().catch(() => conn.close());
       return closing;

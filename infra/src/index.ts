@@ -28,10 +28,15 @@ export {
 export type { InitAuthDirOptions } from "./auth/auth-dir.ts";
 export { canonicalJson, sha256Hex } from "./hash.ts";
 export { createJson, getJson, isCasConflict, updateJson } from "./kv-json.ts";
-export { respondToInbox } from "./reply.ts";
+export { inboxRepliesOnly, isInbox, respondToInbox } from "./reply.ts";
 export { createLogger } from "./logger.ts";
 export { findNatsServerBinary, freePort, isReachable, startNatsServer } from "./nats-server.ts";
+export { msgIdSealer } from "./msg-ids.ts";
+export type { MsgIdSealer } from "./msg-ids.ts";
 export { publishJson, toHeaders } from "./publish.ts";
+export { withTransientRetries } from "./resilient-kv.ts";
+export { DEFAULT_TRANSIENT_RETRY_MS, retryTransient, transientFailure } from "./transient.ts";
+export type { RetryTransientOptions, TransientFailure } from "./transient.ts";
 export { runServiceProcess } from "./service-process.ts";
 export { ReleaseMessage, RetryLater, startConsumer } from "./consume.ts";
 export {

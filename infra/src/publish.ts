@@ -3,11 +3,15 @@ import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import type { z } from "zod";
 import type { Bus } from "./connect.ts";
 import { InfraError } from "./errors.ts";
+import { retryTransient } from "./transient.ts";
 import { describeIssues, toValidationIssues } from "./validation.ts";
 
 /** Options of {@link publishJson}. */
 export type PublishOptions = {
-  /** `Nats-Msg-Id`: JetStream drops a second message with the same id inside the stream's duplicate window. */
+  /**
+   * The logical message id: JetStream drops a second message with the same id inside the stream's duplicate window.
+   * What is sent as `Nats-Msg-Id` is keyed to this identity ({@link Bus.sealMsgId}), so no other sender can pre-empt it.
+   */
   msgId?: string;
   /** Extra headers, e.g. `sy-tenant`, `sy-user`, `traceparent`. Undefined values are skipped. */
   headers?: Record<string, string | undefined>;
@@ -53,8 +57,12 @@ export async function publishJson<S extends z.ZodType>(
       `refusing to publish an invalid message on ${subject}: ${describeIssues(toValidationIssues(parsed.error))}`,
     );
   }
-  return bus.js.publish(subject, JSON.stringify(parsed.data), {
-    msgID: opts.msgId,
+  const data = JSON.stringify(parsed.data);
+  const publishOpts = {
+    msgID: opts.msgId === undefined ? undefined : bus.sealMsgId(opts.msgId),
     headers: toHeaders(opts.headers),
-  });
+  };
+  // Through a stream leader election (a node lost): a message with a msg id may go again even after a timeout, as
+  // the stream drops a second copy; one without is resent only when it surely was not stored.
+  return retryTransient(() => bus.js.publish(subject, data, publishOpts), { idempotent: opts.msgId !== undefined });
 }

@@ -33,7 +33,12 @@ export async function openReader(bus: Bus, stream: string, filter: string, from:
 }
 
 /** The messages read, decoded as JSON, in stream order; those that are not JSON are only counted. */
-export type StoredJson = { values: unknown[]; undecodable: number };
+export type StoredJson = {
+  values: unknown[];
+  /** The subject of each value, at the same index. */
+  subjects: string[];
+  undecodable: number;
+};
 
 /**
  * Every message stored so far on `filter` (one subject, wildcards allowed: one filter per consumer keeps this working
@@ -48,7 +53,7 @@ export async function readStoredJson(
 ): Promise<StoredJson> {
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   const consumer = await openReader(bus, stream, filter, opts);
-  const out: StoredJson = { values: [], undecodable: 0 };
+  const out: StoredJson = { values: [], subjects: [], undecodable: 0 };
   try {
     let remaining = (await consumer.info(true)).num_pending;
     if (remaining === 0) return out;
@@ -58,6 +63,7 @@ export async function readStoredJson(
       for await (const m of messages) {
         try {
           out.values.push(m.json<unknown>());
+          out.subjects.push(m.subject);
         } catch {
           out.undecodable++;
         }

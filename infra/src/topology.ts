@@ -11,6 +11,7 @@ import type { KV } from "@nats-io/kv";
 import { nanos } from "@nats-io/transport-node";
 import type { Bus } from "./connect.ts";
 import { errorMessage, InfraError } from "./errors.ts";
+import { withTransientRetries } from "./resilient-kv.ts";
 
 /** The KV buckets of DESIGN.md §4, opened. */
 export type Buckets = {
@@ -113,7 +114,7 @@ function needsUpdate(current: StreamConfig, wanted: Partial<StreamConfig> & { su
  * no permission can scope, and that every identity would need).
  */
 export function openBucket(bus: Bus, name: string): Promise<KV> {
-  return bus.kvm.open(name, { allow_direct: true });
+  return bus.kvm.open(name, { allow_direct: true }).then(withTransientRetries);
 }
 
 /** Binds the KV buckets: what a service that may not manage the topology does. */
@@ -145,10 +146,29 @@ export async function openBuckets(bus: Bus): Promise<Buckets> {
       // Past windows expire on their own instead of piling up, one entry per tenant and user each day.
       bus.kvm.create(names.buckets.quotas, { ...opts, history: 1, ttl: QUOTAS_TTL_MS }),
     ]);
-    return { goals, effects, approvals, cache, quotas };
+    await Promise.all(Object.values(names.buckets).map((bucket) => denyRollups(bus, bucket)));
+    return {
+      goals: withTransientRetries(goals),
+      effects: withTransientRetries(effects),
+      approvals: withTransientRetries(approvals),
+      cache: withTransientRetries(cache),
+      quotas: withTransientRetries(quotas),
+    };
   } catch (err) {
     throw new InfraError("SY_ERR_TOPOLOGY", "system", `cannot set up KV buckets: ${errorMessage(err)}`, { cause: err });
   }
+}
+
+/**
+ * Turns off `Nats-Rollup` headers on a bucket's stream (the KV library creates buckets with them on). A put with
+ * `Nats-Rollup: all` replaces every key of the bucket, and the server's permissions cannot tell it from a plain put:
+ * an agent allowed to write only its own ledger keys could wipe every agent's ledger and the executor's. Switchyard
+ * never purges a key (it deletes, which needs no rollup), so a rollup is refused for everyone.
+ */
+async function denyRollups(bus: Bus, bucket: string): Promise<void> {
+  const stream = `KV_${bucket}`;
+  const info = await bus.jsm.streams.info(stream);
+  if (info.config.allow_rollup_hdrs) await bus.jsm.streams.update(stream, { allow_rollup_hdrs: false });
 }
 
 /** Options of {@link ensureConsumer}. */

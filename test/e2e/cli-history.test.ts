@@ -60,6 +60,23 @@ beforeAll(async () => {
       );
     }
   }
+  // A compromised agent publishes, in its own name, history and billing events for a goal it worked on: a goal of a
+  // user who never submitted one, the other agent's run, and a run of its own that was never dispatched, each of
+  // them costing 999 USD. Neither trace nor costs may show them.
+  const forger = await connectRaw(server, "agent-keywords");
+  const goalId = goals[0]?.result.goalId ?? "";
+  const theirs = log.events.find((e) => e.type === "subtask.finished" && e.agent === "report" && e.goalId === goalId);
+  const mine = log.events.find((e) => e.type === "subtask.finished" && e.agent === "keywords" && e.goalId === goalId);
+  const costly = { steps: 1, inputTokens: 1e6, outputTokens: 1e6, costUsd: 999, ms: 1 };
+  const forged = [
+    { ...log.events.find((e) => e.type === "goal.accepted"), goalId, user: "mallory" },
+    { ...theirs, usage: costly },
+    { ...mine, attempt: 5, usage: costly },
+  ];
+  for (const event of forged) {
+    await forger.request(wireNames(prefix).subjects.events("acme", goalId, "agent-keywords"), JSON.stringify(event));
+  }
+  await forger.close();
 });
 
 afterAll(async () => {

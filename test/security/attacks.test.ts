@@ -5,7 +5,7 @@
 // (counted at the external side: the payments and email stubs), and a refusal that names the reason.
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { headers, type NatsConnection } from "@nats-io/transport-node";
 import {
   ActionProposal,
   ApprovalRecord,
@@ -267,7 +267,17 @@ describe("a goal in flight, attacked on the bus", () => {
     const operator = await as("operator");
     operator.publish("$SRV.PING", "", { reply: `$JS.API.STREAM.PURGE.KV_${b.effects}` });
     operator.publish(subjects.executorActions, "", { reply: `$JS.API.STREAM.PURGE.KV_${b.effects}` });
+    // The micro-service framework's own verbs, aimed at subjects the agent and the executor may publish on: their
+    // ledger keys (a junk value where an effect's record should be).
+    const agentKey = keys.subtaskResult("refunds", randomUUID(), "refund", 1);
+    const executorKey = keys.action(randomBytes(16).toString("hex"));
+    for (const verb of ["PING", "INFO", "STATS"]) {
+      operator.publish(`$SRV.${verb}.refunds`, "", { reply: `$KV.${b.effects}.${agentKey}` });
+      operator.publish(`$SRV.${verb}`, "", { reply: `$KV.${b.effects}.${executorKey}` });
+    }
     await new Promise((r) => setTimeout(r, 2_000));
+    expect(await buckets.effects.get(agentKey)).toBeNull();
+    expect(await buckets.effects.get(executorKey)).toBeNull();
     expect(await buckets.goals.get(keys.cancel(victim))).toBeNull();
     const stored = await getJson(buckets.goals, keys.goal(goalId), GoalRecord);
     expect(stored?.value.phase.type).toBe("paused");
@@ -329,6 +339,53 @@ describe("a goal in flight, attacked on the bus", () => {
     expect(await recordOf(invented.id)).toBeUndefined();
     expect((await recordOf(proposal.id))?.proposal.args).toEqual(proposal.args);
     expect(paidFor("A-1001")).toEqual([]);
+  });
+});
+
+describe("what a sender may do to the streams and buckets it shares with others", () => {
+  it("a rollup on an agent's own ledger key is refused: it cannot wipe the other ledgers of the bucket", async () => {
+    const { buckets: b, keys } = admin.names;
+    const witness = `${keys.agentLedger("keywords")}.run.witness`;
+    await buckets.effects.put(witness, JSON.stringify({ witness: true }));
+    const rollup = headers();
+    rollup.set("Nats-Rollup", "all");
+    // agent-refunds may write its own ledger keys; `Nats-Rollup: all` on one would replace every key of the bucket.
+    const reply = await (
+      await as("agent-refunds")
+    ).request(`$KV.${b.effects}.${keys.agentLedger("refunds")}.run.wipe`, "{}", { timeout: 5_000, headers: rollup });
+    expect(JSON.stringify(reply.json())).toMatch(/rollup not permitted/i);
+    expect((await buckets.effects.get(witness))?.string()).toContain("witness");
+  });
+
+  it("message ids other senders will use cannot be taken first: the goal still gets its result, payment and end", async () => {
+    // JetStream deduplicates per stream, whoever sent the first message: agent-keywords sends, in its own name,
+    // messages with the ids the refunds agent's result and the coordinator's goal result are published with.
+    const id = randomUUID();
+    const keywords = await as("agent-keywords");
+    const { subjects } = admin.names;
+    for (const [subject, msgId] of [
+      [subjects.results("keywords"), `result/${id}/refund/1`],
+      [subjects.events("acme", id, "agent-keywords"), `done/${id}`],
+    ] as const) {
+      const taken = headers();
+      taken.set("Nats-Msg-Id", msgId);
+      const ack = await keywords.request(subject, "{}", { timeout: 5_000, headers: taken });
+      expect(ack.json(), `${msgId} stored`).toMatchObject({ seq: expect.any(Number) });
+    }
+    const goal = Goal.parse({
+      v: WIRE_VERSION,
+      id,
+      tenant: "acme",
+      user: "dave",
+      text: "ATTACK=none Please refund order A-1009.",
+      plan: "refund",
+      input: { orderId: "A-1009" },
+    });
+    await publishJson(acme, acme.names.subjects.goalSubmit("acme"), Goal, goal, { msgId: id });
+    await expect
+      .poll(async () => log.results.filter((r) => r.goalId === id).at(-1)?.status, { timeout: 30_000 })
+      .toBe("ok");
+    expect(paidUsd("A-1009")).toBe(20);
   });
 });
 

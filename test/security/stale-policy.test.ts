@@ -96,3 +96,58 @@ it("re-checks an automatic approval under the policy in force before it runs", a
   await expect.poll(async () => (await recordOf(proposalId))?.proposal.status, { timeout: 20_000 }).toBe("executed");
   expect((await recordOf(proposalId))?.proposal.decidedBy).toBe("reviewer-rita");
 });
+
+it("counts a re-checked approval under the new policy's cumulative ceilings", async () => {
+  // Two 24 USD refunds of one user (two goals on the same order; no per-order ceiling here), approved automatically under a rule with no cumulative ceiling, before any
+  // executor ran them; the new policy allows 30 USD per user and day: one fits, the other goes to a person.
+  await executor?.stop();
+  executor = undefined;
+  await coordinator?.stop();
+  coordinator = await createCoordinator({ bus, buckets, logger, templates, approvalPolicies: policy(50) });
+  const proposals: string[] = [];
+  for (const orderId of ["A-1002", "A-1002"]) {
+    const id = randomUUID();
+    const goal = Goal.parse({
+      v: WIRE_VERSION,
+      id,
+      tenant: "acme",
+      user: "eli",
+      text: `Please refund order ${orderId}, it broke.`,
+      plan: "refund",
+      input: { orderId },
+    });
+    await publishJson(bus, bus.names.subjects.goalSubmit("acme"), Goal, goal, { msgId: id });
+    proposals.push((await log.waitForResult(id)).pendingApprovals[0] ?? "");
+  }
+  for (const p of proposals) await expect.poll(async () => (await recordOf(p))?.proposal.status).toBe("approved");
+
+  await coordinator.stop();
+  const perUser = policy(50);
+  coordinator = await createCoordinator({
+    bus,
+    buckets,
+    logger,
+    templates,
+    approvalPolicies: {
+      ...perUser,
+      tools: {
+        issue_refund: {
+          autoApprove: { ...perUser.tools.issue_refund.autoApprove, perUser: { max: 30, window: "1d" } },
+        },
+      },
+    },
+  });
+  const paidBefore = payments.requests.length;
+  executor = await serveExecutor({
+    actions: [createIssueRefundAction(createHttpPayments({ baseUrl: payments.url }))],
+    bus,
+    buckets,
+    logger,
+  });
+
+  const statuses = () => Promise.all(proposals.map(async (p) => (await recordOf(p))?.proposal.status));
+  await expect.poll(async () => (await statuses()).sort(), { timeout: 20_000 }).toEqual(["executed", "pending"]);
+  expect(payments.requests.length - paidBefore).toBe(1);
+  const waiting = (await Promise.all(proposals.map(recordOf))).find((r) => r?.proposal.status === "pending");
+  expect(waiting?.decisionReason).toMatch(/user eli of tenant acme per 1d would exceed 30 \(cumulative policy\)/);
+});

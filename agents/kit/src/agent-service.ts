@@ -1,5 +1,5 @@
 import { Svcm, type Service } from "@nats-io/services";
-import { respondToInbox, type Bus } from "@switchyard/infra";
+import { inboxRepliesOnly, respondToInbox, type Bus } from "@switchyard/infra";
 import type { AgentDefinition } from "./define-agent.ts";
 
 /**
@@ -8,7 +8,7 @@ import type { AgentDefinition } from "./define-agent.ts";
  */
 export async function registerAgentService(bus: Bus, agent: AgentDefinition): Promise<Service> {
   const { names, config } = bus;
-  const service = await new Svcm(bus.nc).add({
+  const service = await new Svcm(inboxRepliesOnly(bus.nc)).add({
     name: agent.name,
     version: agent.version,
     description: agent.description,

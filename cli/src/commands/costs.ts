@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { readStoredJson } from "@switchyard/infra";
 import { CliError, connectCli } from "../client.ts";
 import { aggregateCosts, COST_GROUPINGS, UNKNOWN_KEY, type CostGrouping } from "../history/cost-report.ts";
+import { publishedEvents } from "../history/published-event.ts";
 import { parseDuration } from "../history/duration.ts";
 import { renderCostTable } from "../history/render-costs.ts";
 
@@ -47,8 +48,8 @@ export async function costsCommand(argv: string[]): Promise<number> {
   const { bus } = await connectCli(values, { role: "operator" });
   try {
     const { streams, subjects } = bus.names;
-    const events = await readStoredJson(bus, streams.events, subjects.eventsAll, { since, timeoutMs: READ_TIMEOUT_MS });
-    const report = aggregateCosts(events.values, by);
+    const read = await readStoredJson(bus, streams.events, subjects.eventsAll, { since, timeoutMs: READ_TIMEOUT_MS });
+    const report = aggregateCosts(publishedEvents(read.values, read.subjects), by);
     process.stdout.write(
       values.json
         ? `${JSON.stringify(report.rows)}\n`

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { GoalId } from "@switchyard/contracts";
 import { describeIssues, readStoredJson, toValidationIssues, type Bus } from "@switchyard/infra";
 import { CliError, connectCli } from "../client.ts";
+import { believedEvents, publishedEvents } from "../history/published-event.ts";
 import { renderTrace } from "../history/render-trace.ts";
 import type { TraceNode } from "../history/trace-node.ts";
 import { buildTraceTree } from "../history/trace-tree.ts";
@@ -37,7 +38,14 @@ export async function loadTrace(bus: Bus, goalId: string): Promise<TraceNode> {
   if (events.undecodable > 0) {
     process.stderr.write(`note: ${events.undecodable} message(s) of goal ${goalId} are not JSON and were skipped\n`);
   }
-  return buildTraceTree({ goalId, events: events.values, done });
+  const believed = believedEvents(publishedEvents(events.values, events.subjects));
+  if (believed.refused > 0) {
+    process.stderr.write(
+      `note: ${believed.refused} event(s) of goal ${goalId} were published by a service other than the one they are ` +
+        "about, and were left out\n",
+    );
+  }
+  return buildTraceTree({ goalId, events: believed.events, done });
 }
 
 /** `switchyard trace`. */

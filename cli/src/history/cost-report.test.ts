@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { aggregateCosts, PLANNER_KEY } from "./cost-report.ts";
 import { parseDuration } from "./duration.ts";
-import { ev, llmGoalEvents, usage } from "./fixture-events.test-helpers.ts";
+import { ev, llmGoalEvents, published, usage } from "./fixture-events.test-helpers.ts";
 import { renderCostTable } from "./render-costs.ts";
 
 /** A second goal, of bob@acme, with one researcher subtask; and a goal accepted before the window. */
@@ -10,6 +10,7 @@ function moreEvents(): unknown[] {
   const old = { goalId: "g0", subtaskId: "write", agent: "writer" } as const;
   return [
     ev(0, { type: "goal.accepted", goalId: "g5", tenant: "acme", user: "bob", plan: "research" }),
+    ev(1, { ...g, type: "subtask.dispatched", attempt: 1 }),
     ev(10, {
       ...g,
       type: "subtask.finished",
@@ -37,7 +38,7 @@ function moreEvents(): unknown[] {
 }
 
 describe("aggregateCosts", () => {
-  const events = [...llmGoalEvents(), ...moreEvents()];
+  const events = published([...llmGoalEvents(), ...moreEvents()]);
 
   it("sums subtask usage per user, attributing goals accepted before the window to (unknown)", () => {
     const { rows, total } = aggregateCosts(events, "user");
@@ -68,6 +69,39 @@ describe("aggregateCosts", () => {
       ["writer", 2, 2, 307, 63, 0.0041],
     ]);
     expect(byAgent.total.goals).toBe(3); // g1, g5, g0 finished subtasks; g6 ran none
+  });
+
+  it("counts only what the coordinator and the agent that ran a subtask said, not what another agent claims", () => {
+    // agent-keywords publishes, in its own name, a goal for mallory and runs it never did or did for others.
+    const forged = published(
+      [
+        ev(40, { type: "goal.accepted", goalId: "g9", tenant: "acme", user: "mallory", plan: "demo" }),
+        ev(41, {
+          goalId: "g1",
+          subtaskId: "research",
+          agent: "researcher",
+          type: "subtask.finished",
+          attempt: 7,
+          status: "ok",
+          usage: usage({ inputTokens: 1e6, costUsd: 999 }),
+        }),
+      ],
+      "agent-keywords",
+    );
+    // In its own agent's name, for a goal of the window, but an attempt the coordinator never dispatched.
+    const undispatched = published([
+      ev(42, {
+        goalId: "g1",
+        subtaskId: "research",
+        agent: "researcher",
+        type: "subtask.finished",
+        attempt: 9,
+        status: "ok",
+        usage: usage({ inputTokens: 1e6, costUsd: 999 }),
+      }),
+    ]);
+    expect(aggregateCosts([...events, ...forged, ...undispatched], "user")).toEqual(aggregateCosts(events, "user"));
+    expect(aggregateCosts([...events, ...forged, ...undispatched], "agent")).toEqual(aggregateCosts(events, "agent"));
   });
 
   it("is empty without events, and renders a table with a total", () => {
@@ -102,14 +136,16 @@ describe("parseDuration", () => {
         plan: { subtasks: [{ id: "research", agent: "researcher", input: {}, dependsOn: [] }] },
         usage: usage({ inputTokens: 50, outputTokens: 5, costUsd: 0.005 }),
       }),
+      ev(2, { ...g, type: "subtask.dispatched", attempt: 1 }),
       ev(10, { ...g, type: "subtask.finished", attempt: 1, status: "failed", usage: spent }),
+      ev(12, { ...g, type: "subtask.dispatched", attempt: 2 }),
       ev(20, { ...g, type: "subtask.finished", attempt: 2, status: "ok", usage: spent }),
       ev(21, { ...g, type: "subtask.finished", attempt: 2, status: "ok", usage: spent }), // published twice
     ];
-    expect(aggregateCosts(retried, "user").rows).toEqual([
+    expect(aggregateCosts(published(retried), "user").rows).toEqual([
       { key: "cy", goals: 1, subtasks: 2, inputTokens: 250, outputTokens: 25, costUsd: 0.025 },
     ]);
-    expect(aggregateCosts(retried, "agent").rows.map((r) => [r.key, r.subtasks, r.costUsd])).toEqual([
+    expect(aggregateCosts(published(retried), "agent").rows.map((r) => [r.key, r.subtasks, r.costUsd])).toEqual([
       ["researcher", 2, 0.02],
       [PLANNER_KEY, 0, 0.005],
     ]);

@@ -1,5 +1,6 @@
 // Sums what goals consumed per user, tenant or agent, from step events: a pure function of the events.
-import { StepEvent, type Usage } from "@switchyard/contracts";
+import type { Usage } from "@switchyard/contracts";
+import { believedEvents, type PublishedEvent } from "./published-event.ts";
 
 /** What `switchyard costs --by` groups by. */
 export const COST_GROUPINGS = ["user", "tenant", "agent"] as const;
@@ -54,30 +55,34 @@ function toRow(key: string, b: Bucket): CostRow {
  * and from `plan.created` (what the LLM planner consumed; the agent row is {@link PLANNER_KEY}). The agent is the
  * one on that event; user and tenant come from the goal's `goal.accepted` event, and are {@link UNKNOWN_KEY} when
  * that event is not among `events` (a goal accepted before the window). Events that do not parse are ignored.
+ *
+ * Only events their publisher may say count ({@link believedEvents}): an agent may publish events in its own name
+ * for any goal, and could otherwise bill another agent's work, invent a goal for a user, or charge a user for runs
+ * that were never dispatched.
  */
-export function aggregateCosts(events: readonly unknown[], by: CostGrouping): CostReport {
+export function aggregateCosts(events: readonly PublishedEvent[], by: CostGrouping): CostReport {
   const owner = new Map<string, { user: string; tenant: string }>();
   const goals = new Set<string>();
-  const finished = new Map<string, { goalId: string; agent: string; usage: Usage; run: boolean }>();
-  for (const raw of events) {
-    const parsed = StepEvent.safeParse(raw);
-    if (!parsed.success) continue;
-    const e = parsed.data;
+  const runs = new Map<string, { goalId: string; agent: string; usage: Usage }>();
+  const planners = new Map<string, Usage>();
+  for (const e of believedEvents(events).events) {
     if (e.type === "goal.accepted") {
       owner.set(e.goalId, { user: e.user, tenant: e.tenant });
       goals.add(e.goalId);
     } else if (e.type === "goal.finished") {
       goals.add(e.goalId);
     } else if (e.type === "subtask.finished") {
-      goals.add(e.goalId);
       // Every attempt was paid for; a repeated event of the same attempt counts once.
-      const key = `${e.goalId}/${e.subtaskId}/${e.attempt ?? 1}`;
-      finished.set(key, { goalId: e.goalId, agent: e.agent, usage: e.usage, run: true });
+      runs.set(`${e.goalId}/${e.subtaskId}/${e.attempt ?? 1}`, { goalId: e.goalId, agent: e.agent, usage: e.usage });
     } else if (e.type === "plan.created" && e.usage !== undefined) {
       goals.add(e.goalId);
-      finished.set(`${e.goalId}/${PLANNER_KEY}`, { goalId: e.goalId, agent: PLANNER_KEY, usage: e.usage, run: false });
+      planners.set(e.goalId, e.usage);
     }
   }
+  const finished = [...runs.values()]
+    .map((run) => ({ ...run, run: true }))
+    .concat([...planners].map(([goalId, usage]) => ({ goalId, agent: PLANNER_KEY, usage, run: false })));
+  for (const { goalId } of finished) goals.add(goalId);
 
   const buckets = new Map<string, Bucket>();
   const at = (key: string): Bucket => {
@@ -90,7 +95,7 @@ export function aggregateCosts(events: readonly unknown[], by: CostGrouping): Co
     return who === undefined ? UNKNOWN_KEY : by === "user" ? who.user : who.tenant;
   };
   const total = bucket();
-  for (const f of finished.values()) {
+  for (const f of finished) {
     const b = at(by === "agent" ? f.agent : keyOf(f.goalId));
     b.goals.add(f.goalId);
     add(b, f.usage, f.run);

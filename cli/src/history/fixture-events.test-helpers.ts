@@ -1,5 +1,6 @@
 // Step events of a small LLM goal, for the pure history tests (no bus).
 import { StepEvent, WIRE_VERSION, type Usage } from "@switchyard/contracts";
+import type { PublishedEvent } from "./published-event.ts";
 
 // Events of goal g1 belong to tenant acme unless a fixture says otherwise.
 type Input = StepEvent extends infer E
@@ -18,6 +19,31 @@ export function ev(ms: number, e: Input): StepEvent {
     v: WIRE_VERSION,
     at: new Date(T0 + ms).toISOString(),
     source: "test/1",
+  });
+}
+
+// What an agent publishes; everything else comes from the coordinator.
+const AGENT_EVENTS = new Set([
+  "subtask.started",
+  "subtask.replayed",
+  "subtask.finished",
+  "model.call",
+  "tool.call",
+  "checkpoint",
+  "limit.hit",
+  "proposal.created",
+  "context.summarized",
+]);
+
+/**
+ * The events as read from the stream, each with the service whose subject it was published on: the coordinator,
+ * or the agent the event names. `as` overrides it (an agent publishing what is not its to say).
+ */
+export function published(events: readonly unknown[], as?: string): PublishedEvent[] {
+  return events.map((event) => {
+    const e = (event ?? {}) as { type?: unknown; agent?: unknown };
+    const byAgent = typeof e.type === "string" && AGENT_EVENTS.has(e.type) && typeof e.agent === "string";
+    return { publisher: as ?? (byAgent ? `agent-${String(e.agent)}` : "coordinator"), event };
   });
 }
 

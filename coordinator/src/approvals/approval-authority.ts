@@ -125,27 +125,39 @@ export function createApprovalAuthority(deps: CoordinatorDeps, opts: ApprovalAut
     }
   }
 
-  /** Approves automatically if the policy's rule and every cumulative ceiling allow it; otherwise a person decides. */
-  async function considerAutomatically(record: ApprovalRecord): Promise<string | undefined> {
-    const goal = (await deps.store.get(record.proposal.goalId))?.value.goal;
-    if (goal === undefined) return "its goal is unknown";
-    const rule = checkRule(opts.policies, record.proposal, goal);
-    if (!rule.ok) return rule.reason;
+  /**
+   * Whether the policy in force approves a proposal automatically: its rule, then every cumulative ceiling (counted
+   * once per proposal). Returns the approval's reason, or why a person decides.
+   */
+  async function automaticVerdict(
+    proposal: ActionProposal,
+  ): Promise<{ ok: true; reason: string } | { ok: false; reason: string }> {
+    const goal = (await deps.store.get(proposal.goalId))?.value.goal;
+    if (goal === undefined) return { ok: false, reason: "its goal is unknown" };
+    const rule = checkRule(opts.policies, proposal, goal);
+    if (!rule.ok) return rule;
     const reserved = await reserveAutoApproval({
       kv: opts.kv,
       names,
       rule: rule.rule,
-      proposal: record.proposal,
+      proposal,
       goal,
       amount: rule.amount,
       now: new Date(),
     });
-    if (!reserved.ok) return reserved.reason;
+    if (!reserved.ok) return reserved;
     const { path, max } = rule.rule;
+    return { ok: true, reason: `${path} ${rule.amount} ≤ ${max} and within the cumulative limits (policy ${version})` };
+  }
+
+  /** Approves automatically if the policy's rule and every cumulative ceiling allow it; otherwise a person decides. */
+  async function considerAutomatically(record: ApprovalRecord): Promise<string | undefined> {
+    const verdict = await automaticVerdict(record.proposal);
+    if (!verdict.ok) return verdict.reason;
     await decide(record.proposal.id, {
       status: "approved",
       by: "policy",
-      reason: `${path} ${rule.amount} ≤ ${max} and within the cumulative limits (policy ${version})`,
+      reason: verdict.reason,
       auto: true,
       policyVersion: version,
     });
@@ -307,18 +319,22 @@ export function createApprovalAuthority(deps: CoordinatorDeps, opts: ApprovalAut
     },
   };
 
-  /** An automatic approval whose policy changed before it ran: approved again under the new one, or a person decides. */
+  /**
+   * An automatic approval whose policy changed before it ran: approved again under the new one (its rule and its
+   * cumulative ceilings, which may be lower than the old ones), or a person decides.
+   */
   async function recheck(record: ApprovalRecord): Promise<void> {
-    const goal = (await deps.store.get(record.proposal.goalId))?.value.goal;
-    const rule = goal === undefined ? undefined : checkRule(opts.policies, record.proposal, goal);
-    if (rule?.ok === true) {
+    const verdict = await automaticVerdict(record.proposal);
+    if (verdict.ok) {
       const after = await update(record.proposal.id, (r) =>
-        r.proposal.status === "approved" ? { write: { ...r, policyVersion: version } } : { keep: true },
+        r.proposal.status === "approved"
+          ? { write: { ...r, policyVersion: version, decisionReason: verdict.reason } }
+          : { keep: true },
       );
       if (after.written) await execute(after.value, after.value.proposal.decidedBy ?? "policy");
       return;
     }
-    const why = `the approval policy changed since it was approved automatically (${rule?.reason ?? "goal unknown"})`;
+    const why = `the approval policy changed since it was approved automatically (${verdict.reason})`;
     const after = await update(record.proposal.id, (r) =>
       r.proposal.status === "approved"
         ? {

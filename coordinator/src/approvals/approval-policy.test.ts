@@ -110,12 +110,21 @@ describe("checkRule", () => {
     );
   });
 
-  it("finds an entity under a field of the same name at any depth of the goal's input, with the same type", () => {
-    const nested = goal({ orders: [{ orderId: "A-1" }, { orderId: 42 }] });
-    expect(checkRule(policies, proposal({ orderId: "A-1", amountUsd: 1 }), nested).ok).toBe(true);
-    expect(checkRule(policies, proposal({ orderId: 42, amountUsd: 1 }), nested).ok).toBe(true);
-    expect(checkRule(policies, proposal({ orderId: "A-2", amountUsd: 1 }), nested).ok).toBe(false);
-    expect(checkRule(policies, proposal({ orderId: "42", amountUsd: 1 }), nested).ok).toBe(false);
+  it("finds an entity in the input's top-level field of the same name, or its list, with the same type", () => {
+    const several = goal({ orderId: ["A-1", 42] });
+    expect(checkRule(policies, proposal({ orderId: "A-1", amountUsd: 1 }), several).ok).toBe(true);
+    expect(checkRule(policies, proposal({ orderId: 42, amountUsd: 1 }), several).ok).toBe(true);
+    expect(checkRule(policies, proposal({ orderId: "A-2", amountUsd: 1 }), several).ok).toBe(false);
+    expect(checkRule(policies, proposal({ orderId: "42", amountUsd: 1 }), several).ok).toBe(false);
+  });
+
+  it("does not take an entity nested in other data, which outside text may have filled", () => {
+    // A ticket thread the backend passes along holds whatever the customer wrote, structured or not.
+    const ticket = goal({ orderId: "A-1", thread: [{ from: "customer", orderId: "B-666" }] });
+    expect(reasonOf(checkRule(policies, proposal({ orderId: "B-666", amountUsd: 1 }), ticket))).toMatch(
+      /^orderId "B-666" is not named in the goal's input/,
+    );
+    expect(checkRule(policies, proposal({ orderId: "A-1", amountUsd: 1 }), ticket).ok).toBe(true);
   });
 
   it("does not take an equal value of another field for the entity", () => {

@@ -90,17 +90,17 @@ export function checkRule(policies: ApprovalPolicies, proposal: ActionProposal, 
 const lastKey = (path: string) => path.slice(path.lastIndexOf(".") + 1);
 
 /**
- * Whether the goal's structured input holds `entity` under a field called `key`, at any depth, with the same type:
- * an order id must be the input's `orderId`, not any value that happens to be equal (an amount, another field).
+ * Whether the goal's structured input holds `entity` in its top-level field `key` (or in the list there), with the
+ * same type: an order id must be the input's `orderId`, not any equal value (an amount, another field), and not an
+ * `orderId` nested inside other data (a ticket's thread, a customer's record) that outside text may have filled.
  */
 function namedInInput(input: unknown, key: string, entity: unknown): boolean {
   if ((typeof entity !== "string" && typeof entity !== "number") || input === null || typeof input !== "object") {
     return false;
   }
-  if (Array.isArray(input)) return input.some((v) => namedInInput(v, key, entity));
-  return Object.entries(input).some(([k, v]) =>
-    k === key && (v === entity || (Array.isArray(v) && v.includes(entity))) ? true : namedInInput(v, key, entity),
-  );
+  if (Array.isArray(input) || !Object.hasOwn(input, key)) return false;
+  const named = (input as Record<string, unknown>)[key];
+  return named === entity || (Array.isArray(named) && named.includes(entity));
 }
 
 /** Reads policies from `SY_APPROVAL_POLICIES_FILE`; a bad file fails start-up naming the field. */

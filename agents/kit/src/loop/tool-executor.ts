@@ -22,7 +22,10 @@ export type ToolCallOutcome = {
   kind: ToolKind | undefined;
   /** Set when the call became an action proposal: the run pauses for approval. */
   proposal?: ActionProposal;
-  /** True when the model read untrusted data (a read tool's output). */
+  /**
+   * True when the model read a tool's output: outside data, whatever the tool's kind (a write's reply, such as an
+   * email API's or a CRM's record, can carry text as well as a read's can).
+   */
   readUntrusted: boolean;
   /** The output of a read tool that ran: the entities it names become known to the run. */
   output?: unknown;
@@ -210,7 +213,7 @@ export async function executeToolCall(
     isError: false,
     outcome: "ok",
     kind: tool.kind,
-    readUntrusted: tool.kind === "read",
+    readUntrusted: true,
     output: tool.kind === "read" ? output.data : undefined,
   };
 
@@ -222,7 +225,7 @@ export async function executeToolCall(
         isError: false,
         outcome: "replayed",
         kind: "write",
-        readUntrusted: false,
+        readUntrusted: true,
       };
     }
     if (entry.state === "failed") return error(`${entry.error} (recorded earlier; not run again)`, "replayed", "write");
