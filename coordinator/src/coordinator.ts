@@ -1,13 +1,9 @@
 import { Goal, GoalAnswer, GoalTimer, SubtaskResult } from "@switchyard/contracts";
 import type { z } from "zod";
 import {
-  ATTR,
-  contextFromHeaders,
   createEventEmitter,
-  SPAN,
-  SpanKind,
   withMetrics,
-  withSpan,
+  withDeliverySpan,
   type DeliveryContext,
   type EventEmitter,
   type Metrics,
@@ -30,6 +26,7 @@ import { handleTimer, TIMER_MAX_ACK_PENDING } from "./goal-timers.ts";
 import { watchExhaustedSubtasks } from "./exhausted-subtasks.ts";
 import { serveGoalRequests } from "./goal-requests.ts";
 import { createGoalStore } from "./goal-store.ts";
+import { withLeaderReads } from "./leader-reads.ts";
 import { handleGoal, rejectGoal } from "./intake.ts";
 import type { Planner } from "./planner/llm-planner.ts";
 import { parseQuotaPolicy, type QuotaPolicy } from "./quota-policy.ts";
@@ -51,19 +48,7 @@ const UNLIMITED_DELIVERIES = -1;
 
 /** Handles a message under a consumer span whose parent is the trace context in the message's headers. */
 export function traced(ctx: DeliveryContext, fn: (span: Span) => Promise<void>): Promise<void> {
-  return withSpan(
-    SPAN.process(ctx.subject),
-    {
-      kind: SpanKind.CONSUMER,
-      parent: contextFromHeaders(ctx.headers),
-      attributes: {
-        [ATTR.messagingSystem]: "nats",
-        [ATTR.messagingDestination]: ctx.subject,
-        [ATTR.messagingOperation]: "process",
-      },
-    },
-    fn,
-  );
+  return withDeliverySpan(ctx, {}, fn);
 }
 
 function withOptionalMetrics(events: EventEmitter, metrics: Metrics | undefined): EventEmitter {
@@ -106,7 +91,8 @@ export type Coordinator = {
  * state of its own (all of it is in KV), so any number of replicas can run and any of them can finish any goal.
  */
 export async function createCoordinator(opts: CoordinatorOptions): Promise<Coordinator> {
-  const { bus, buckets } = opts;
+  const { bus } = opts;
+  const buckets = await withLeaderReads(bus, opts.buckets);
   const { names } = bus;
   const templates = opts.templates ?? BUILTIN_TEMPLATES;
   const defaultPlan = opts.defaultPlan ?? DEFAULT_PLAN;

@@ -8,7 +8,6 @@ import {
 } from "@switchyard/contracts";
 import {
   ATTR,
-  contextFromHeaders,
   errorMessage,
   GEN_AI_OPERATION,
   getJson,
@@ -17,7 +16,7 @@ import {
   ReleaseMessage,
   RetryLater,
   SPAN,
-  SpanKind,
+  withDeliverySpan,
   withSpan,
   type Buckets,
   type Bus,
@@ -216,19 +215,9 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
     /** Handles one delivery under a consumer span; two deliveries of one proposal in this process take turns. */
     deliver(message: ApprovedAction, ctx: DeliveryContext): Promise<void> {
       const { proposal } = message;
-      return withSpan(
-        SPAN.process(ctx.subject),
-        {
-          kind: SpanKind.CONSUMER,
-          parent: contextFromHeaders(ctx.headers),
-          attributes: {
-            [ATTR.messagingSystem]: "nats",
-            [ATTR.messagingDestination]: ctx.subject,
-            [ATTR.messagingOperation]: "process",
-            [ATTR.goalId]: proposal.goalId,
-            [ATTR.subtaskId]: proposal.subtaskId,
-          },
-        },
+      return withDeliverySpan(
+        ctx,
+        { [ATTR.goalId]: proposal.goalId, [ATTR.subtaskId]: proposal.subtaskId },
         async (span) => {
           const d: Delivery = {
             message,

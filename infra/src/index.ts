@@ -75,6 +75,7 @@ export {
   SpanStatusCode,
   traceparentOf,
   tracer,
+  withDeliverySpan,
   withSpan,
 } from "./telemetry/tracing.ts";
 export type { Context, Span, Telemetry, TelemetryOptions, WithSpanOptions } from "./telemetry/tracing.ts";

@@ -1,12 +1,11 @@
 import { GoalId, SubtaskId, type SubtaskEnvelope, type SubtaskResult } from "@switchyard/contracts";
 import {
   ATTR,
-  contextFromHeaders,
   errorMessage,
   GEN_AI_OPERATION,
   ReleaseMessage,
   SPAN,
-  SpanKind,
+  withDeliverySpan,
   withSpan,
   type Buckets,
   type Bus,
@@ -148,19 +147,9 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
   return {
     /** Runs one delivery under a consumer span whose parent is the coordinator's publish span (from the headers). */
     deliver(envelope: SubtaskEnvelope, ctx: DeliveryContext): Promise<void> {
-      return withSpan(
-        SPAN.process(ctx.subject),
-        {
-          kind: SpanKind.CONSUMER,
-          parent: contextFromHeaders(ctx.headers),
-          attributes: {
-            [ATTR.messagingSystem]: "nats",
-            [ATTR.messagingDestination]: ctx.subject,
-            [ATTR.messagingOperation]: "process",
-            [ATTR.goalId]: envelope.goalId,
-            [ATTR.subtaskId]: envelope.subtaskId,
-          },
-        },
+      return withDeliverySpan(
+        ctx,
+        { [ATTR.goalId]: envelope.goalId, [ATTR.subtaskId]: envelope.subtaskId },
         async (span) => {
           deps.metrics?.inFlight.inc();
           try {

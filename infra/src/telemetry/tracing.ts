@@ -15,6 +15,7 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { errorMessage } from "../errors.ts";
+import { ATTR, SPAN } from "./attributes.ts";
 
 /** The tracer every Switchyard span comes from. */
 export const TRACER_NAME = "switchyard";
@@ -106,6 +107,31 @@ export async function withSpan<T>(name: string, opts: WithSpanOptions, fn: (span
         span.end();
       }
     },
+  );
+}
+
+/**
+ * Runs `fn` under the consumer span of one delivered message: a child of the publisher's span (the trace context in
+ * the message's headers), with the messaging attributes and `attributes`.
+ */
+export function withDeliverySpan<T>(
+  delivery: { subject: string; headers: Record<string, string | undefined> },
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  return withSpan(
+    SPAN.process(delivery.subject),
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextFromHeaders(delivery.headers),
+      attributes: {
+        [ATTR.messagingSystem]: "nats",
+        [ATTR.messagingDestination]: delivery.subject,
+        [ATTR.messagingOperation]: "process",
+        ...attributes,
+      },
+    },
+    fn,
   );
 }
 
