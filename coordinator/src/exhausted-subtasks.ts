@@ -16,7 +16,7 @@ const MaxDeliveriesAdvisory = z.object({
  * into a failed result (`crashed`), so its goal ends instead of waiting forever. JetStream announces it with an
  * advisory on `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.<tasks stream>.<consumer>`; the message itself stays in the
  * work-queue stream, where we read it and then remove it. Every replica hears the advisory: the result's msg id
- * makes the outcome single.
+ * makes the outcome single, and the replica whose result was stored first is the one that removes the message.
  */
 export function watchExhaustedSubtasks(deps: CoordinatorDeps): { stop(): void } {
   const { bus, logger } = deps;
@@ -58,9 +58,12 @@ export function watchExhaustedSubtasks(deps: CoordinatorDeps): { stop(): void } 
         startedAt: now,
         finishedAt: now,
       };
-      await publishJson(bus, bus.names.subjects.results(e.agent), SubtaskResult, result, {
+      const ack = await publishJson(bus, bus.names.subjects.results(e.agent), SubtaskResult, result, {
         msgId: `result/${e.goalId}/${e.subtaskId}/${e.attempt}`,
       });
+      // Another replica failed it first and removes the message. Deleting a message twice is not harmless: a
+      // clustered stream that applies the delete of a missing message resets its state (nats-server through 2.12.0).
+      if (ack.duplicate) return;
       logger.warn(
         { event: "subtask.exhausted", goalId: e.goalId, subtaskId: e.subtaskId, agent: e.agent, deliveries },
         "subtask gave up",

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Bus } from "./connect.ts";
 import { errorMessage } from "./errors.ts";
 import type { Logger } from "./logger.ts";
+import { retryTransient } from "./transient.ts";
 import { decodeJson, type Decoded } from "./validation.ts";
 
 /** What a handler learns about the message besides its validated body. */
@@ -122,7 +123,9 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
     const beat = opts.heartbeat ? setInterval(() => msg.working(), Math.max(500, bus.config.ackWaitMs / 3)) : undefined;
     try {
       await opts.handle(decoded.value, ctx);
-      await msg.ackAck();
+      // The work is done: an ack lost to a consumer leader election is sent again (until ack_wait would redeliver
+      // anyway) rather than turned into a nak that runs the handler again.
+      await retryTransient(() => msg.ackAck(), { idempotent: true, maxMs: bus.config.ackWaitMs });
     } catch (err) {
       // Neither is a failure: no backoff, no exhaustion report (the delivery still counts toward `max_deliver`).
       if (err instanceof ReleaseMessage) {

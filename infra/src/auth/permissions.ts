@@ -34,6 +34,14 @@ function kvRead(bucket: string, keys: string): Grant {
   return { pub: [`${API}.DIRECT.GET.KV_${bucket}.$KV.${bucket}.${keys}`] };
 }
 
+/**
+ * Reads of any key of a bucket through its stream leader (a stream message request). With replicas, a direct get may
+ * be answered by a follower that has not applied the latest write yet; the owner of a bucket's state reads it here.
+ */
+function kvLeaderRead(bucket: string): Grant {
+  return { pub: [`${API}.STREAM.MSG.GET.KV_${bucket}`] };
+}
+
 /** Puts, creates, updates and deletes of keys matching `keys`. */
 function kvWrite(bucket: string, keys: string): Grant {
   return { pub: [`$KV.${bucket}.${keys}`] };
@@ -149,7 +157,11 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
           ],
         },
         events(sources.coordinator),
-        ...[buckets.goals, buckets.approvals, buckets.quotas].flatMap((b) => [kvRead(b, ">"), kvWrite(b, ">")]),
+        ...[buckets.goals, buckets.approvals, buckets.quotas].flatMap((b) => [
+          kvRead(b, ">"),
+          kvLeaderRead(b),
+          kvWrite(b, ">"),
+        ]),
         kvWatch(buckets.goals),
         DISCOVER,
       ];
