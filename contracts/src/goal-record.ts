@@ -68,7 +68,8 @@ export const GoalRecord = z.object({
     .array(Usage.omit({ ms: true }))
     .optional()
     .describe(
-      "Usage of attempts that failed and were retried or handed to a fallback: still counts against the budget.",
+      "Usage of attempts that were run again — failed and retried, handed to a fallback, or paused and resumed " +
+        "after an answer or an approval: still counts against the budget.",
     ),
   deadlineScheduled: z.boolean().optional().describe("The deadline timer of the goal is in the goals stream."),
   phase: GoalPhase,

@@ -134,6 +134,12 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       /** An effect's idempotency key: the same call (tool + canonical args) of the same subtask has the same key. */
       effect: (agent: string, goalId: string, subtaskId: string, tool: string, argsHash: string) =>
         `agent.${agent}.effect.${goalId}.${subtaskId}.${tool}.${argsHash}`,
+      /** Which journal an attempt of a subtask writes: the one it resumes, or its own (`{ root }`, the first attempt). */
+      journalAttempt: (agent: string, goalId: string, subtaskId: string, attempt: number) =>
+        `agent.${agent}.journal.${goalId}.${subtaskId}.attempt.${attempt}`,
+      /** Entry `n` of the run journal started by attempt `root`: a model response or a read tool's result. */
+      journalEntry: (agent: string, goalId: string, subtaskId: string, root: number, n: number) =>
+        `agent.${agent}.journal.${goalId}.${subtaskId}.${root}.${n}`,
       /** The executor's ledger entry of an approved action. */
       action: (proposalId: string) => `action.${proposalId}`,
       actionsAll: "action",

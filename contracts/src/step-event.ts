@@ -67,6 +67,13 @@ export const StepEvent = z.discriminatedUnion("type", [
       .boolean()
       .optional()
       .describe("Served from the agent's response cache: no model call, no tokens, no cost."),
+    replayed: z
+      .boolean()
+      .optional()
+      .describe(
+        "Taken from the run's journal (a run resumed after an approval, an answer or a crash): no model call; its " +
+          "tokens and cost count only if no earlier result reported them.",
+      ),
     step: z.int().nonnegative(),
     purpose: z.enum(["step", "summary"]),
     model: z.string(),

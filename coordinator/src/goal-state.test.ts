@@ -147,6 +147,8 @@ describe("goal state", () => {
     expect(resumed?.phase).toEqual({ type: "running" });
     expect(resumed?.subtasks["a"]).toEqual({ type: "pending", attempt: 2 });
     expect(resumed?.answers?.["a"]).toEqual([{ text: "order A-1", answeredBy: "ann", at: now.toISOString() }]);
+    // The paused attempt was paid for: it stays in the goal's usage when the next attempt reports only its own.
+    expect(resumed?.spentOnFailedAttempts).toEqual([{ steps: 1, inputTokens: 10, outputTokens: 5, costUsd: 0.01 }]);
     const redispatched = resumed && claimDispatch(resumed, ["a"], now);
     expect(redispatched?.subtasks["a"]).toMatchObject({ type: "dispatched", attempt: 2 });
     // A late duplicate of attempt 1 does not count for attempt 2.
@@ -244,6 +246,8 @@ describe("settling a proposal", () => {
     expect(after?.phase).toEqual({ type: "running" });
     expect(after?.subtasks["a"]).toEqual({ type: "pending", attempt: 2, agent: "x" });
     expect(after?.approvedEffects?.["a"]).toEqual([write.effectKey]);
+    // The paused attempt was paid for: it stays in the goal's usage when the next attempt reports only its own.
+    expect(after?.spentOnFailedAttempts).toEqual([{ steps: 1, inputTokens: 10, outputTokens: 5, costUsd: 0.01 }]);
   });
 
   it("changes nothing for a decision it already has, an unknown proposal, or a finished goal", () => {

@@ -114,7 +114,7 @@ export function applyResult(
     const decision = decideOnFailure(result, policyFor(policies, result.agent), now);
     if (decision.type === "retry" || decision.type === "fallback-agent") {
       // The failed attempt's usage still counts against the goal's budget.
-      const { ms: _ms, ...spent } = result.usage;
+      const spent = withoutMs(result.usage);
       const agent =
         decision.type === "fallback-agent" ? decision.agent : current.type === "dispatched" ? current.agent : undefined;
       const notBefore = decision.type === "retry" ? decision.notBefore.toISOString() : undefined;
@@ -205,6 +205,8 @@ export function settleProposal(
         [proposal.subtaskId]: { type: "pending", attempt: updated.attempt + 1, agent: updated.agent },
       },
       approvedEffects: { ...record.approvedEffects, [proposal.subtaskId]: keys },
+      // The paused attempt was paid for; the attempt that resumes it reports only what it spends itself.
+      spentOnFailedAttempts: [...(record.spentOnFailedAttempts ?? []), withoutMs(updated.usage)],
       phase: { type: "running" },
     };
   }
@@ -276,13 +278,22 @@ export function answerRecord(record: GoalRecord, answer: GoalAnswer, answeredBy:
   if (waiting.length === 0) return undefined;
   const subtasks = { ...record.subtasks };
   const answers = { ...record.answers };
+  const spent = [...(record.spentOnFailedAttempts ?? [])];
   const given: HumanAnswer = { text: answer.text, answeredBy, at: answer.at };
   for (const [id, s] of waiting) {
-    const attempt = s.type === "finished" ? s.result.attempt + 1 : 1;
-    subtasks[id] = { type: "pending", attempt };
+    if (s.type !== "finished") continue;
+    subtasks[id] = { type: "pending", attempt: s.result.attempt + 1 };
     answers[id] = [...(answers[id] ?? []), given];
+    // The paused attempt was paid for; the attempt that resumes it reports only what it spends itself.
+    spent.push(withoutMs(s.result.usage));
   }
-  return { ...record, subtasks, answers, phase: { type: "running" } };
+  return { ...record, subtasks, answers, spentOnFailedAttempts: spent, phase: { type: "running" } };
+}
+
+/** A result's usage as the goal's budget adds it up (wall time is the goal's own). */
+function withoutMs(usage: Usage): Omit<Usage, "ms"> {
+  const { ms: _ms, ...spent } = usage;
+  return spent;
 }
 
 /** Statuses that pause a subtask rather than end it: a person answers or decides, then it can go on. */

@@ -10,6 +10,7 @@ import { describeIssues, errorMessage, leafValues, toValidationIssues, type Logg
 import type { AgentDefinition, HandlerAgentDefinition } from "./define-agent.ts";
 import { runLlmAgent, type LlmRunOutcome, type RunServices } from "./loop/run-llm-agent.ts";
 import type { ResolvedModel } from "./model/resolve-model.ts";
+import type { RunJournal } from "./run-journal.ts";
 
 /** Options of {@link runSubtask}. */
 export type RunSubtaskOptions = {
@@ -23,6 +24,8 @@ export type RunSubtaskOptions = {
   model?: ResolvedModel;
   /** Events, effects ledger and proposals for an LLM agent. */
   services?: RunServices;
+  /** The LLM run's journal: a resumed run replays it instead of starting from step 1. */
+  journal?: RunJournal;
 };
 
 /** The tighter of two optional limits. */
@@ -195,6 +198,7 @@ export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult
         subtaskId: envelope.subtaskId,
         logger,
         services: opts.services,
+        journal: opts.journal,
         ...taskTrust(input.data, envelope, agent.trustedInput),
       }),
     );

@@ -20,6 +20,7 @@ import type { AgentDefinition } from "./define-agent.ts";
 import type { RunServices } from "./loop/run-llm-agent.ts";
 import type { ResolvedModel } from "./model/resolve-model.ts";
 import type { RunRegistry } from "./run-registry.ts";
+import { openRunJournal, type RunJournal } from "./run-journal.ts";
 import { runSubtask } from "./run-subtask.ts";
 import type { SubtaskLedger } from "./subtask-ledger.ts";
 import type { ResultPublisher } from "./subtask-results.ts";
@@ -70,6 +71,7 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
       async (span) => {
         const cancel = runs.start(envelope.goalId);
         try {
+          const journal = agent.kind === "llm" ? await openJournal(envelope, log) : undefined;
           const r = await runSubtask({
             agent,
             envelope,
@@ -78,6 +80,7 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
             signal: AbortSignal.any([deps.shutdown, cancel.signal]),
             model: deps.model,
             services: deps.services,
+            journal,
           });
           span.setAttributes({
             [ATTR.status]: r.status,
@@ -92,6 +95,21 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
         }
       },
     );
+  }
+
+  /** The run's journal; a run whose journal cannot be opened runs from step 1 (and says so in the log). */
+  async function openJournal(envelope: SubtaskEnvelope, log: Logger): Promise<RunJournal | undefined> {
+    try {
+      const previous =
+        envelope.attempt > 1 ? await ledger.find(envelope.goalId, envelope.subtaskId, envelope.attempt - 1) : undefined;
+      return await openRunJournal({ kv: buckets.effects, names, agent: agent.name, envelope, previous, logger: log });
+    } catch (err) {
+      log.warn(
+        { event: "journal.unavailable", err: errorMessage(err) },
+        "run journal unavailable; running from step 1",
+      );
+      return undefined;
+    }
   }
 
   async function handleSubtask(envelope: SubtaskEnvelope, ctx: DeliveryContext, traceId: string): Promise<void> {

@@ -89,13 +89,27 @@ function decide(input: RefundsInput, order: Order): ScriptedReply {
   };
 }
 
+/**
+ * The order id a person gave when the run asked which order: the reply to its `final_answer` (a resumed run meets
+ * its question again, answered), e.g. `… answered: order A-1001`.
+ */
+function answeredOrderId(messages: readonly ChatMessage[]): string | undefined {
+  const last = messages.at(-1);
+  if (last?.role !== "tool") return undefined;
+  const reply = last.results.find((r) => r.toolName === "final_answer" && !r.isError)?.content;
+  const answer = reply?.split(" answered: ")[1];
+  return answer === undefined ? undefined : /\b[A-Z]-\d{3,}\b/.exec(answer)?.[0];
+}
+
 registerScript(REFUNDS_SCRIPT, {
   reply: ({ request, turn }) => {
     const input = RefundsInput.parse(taskInput(request.messages));
     if (turn === 0) return { toolCalls: [{ name: "get_order", args: { orderId: input.orderId } }] };
+    const answered = answeredOrderId(request.messages);
+    if (answered !== undefined) return { toolCalls: [{ name: "get_order", args: { orderId: answered } }] };
     const lookup = orderLookup(request.messages);
     if ("order" in lookup) return decide(input, lookup.order);
-    const rationale = `Order ${input.orderId} could not be read (${lookup.error}); a person must check the order id.`;
+    const rationale = `The order could not be read (${lookup.error}); a person must check the order id.`;
     return {
       toolCalls: finish({ decision: "escalate", amountUsd: 0, rationale }, [], "Which order should be refunded?"),
     };

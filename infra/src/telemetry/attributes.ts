@@ -36,6 +36,8 @@ export const ATTR = {
   costUsd: "sy.cost_usd",
   // A model call served from the agent's response cache (no tokens, no cost).
   cached: "sy.cached",
+  // A model call taken from the run's journal (a resumed run), not sent to the model again.
+  replayed: "sy.replayed",
   toolKind: "sy.tool.kind",
   toolOutcome: "sy.tool.outcome",
   step: "sy.step",

@@ -8,9 +8,14 @@ export type LimitStatus = "limit_steps" | "limit_tokens" | "limit_time" | "limit
  * overshoots a limit by at most the one call that crossed it; the model never decides when it is done.
  */
 export type BudgetMeter = {
+  /** What this attempt consumed (and reports in its result). */
   readonly usage: Readonly<Usage>;
+  /** Model steps the run has taken, with those an earlier attempt reported: the step limit counts them all. */
+  readonly steps: number;
   /** Adds one model call's consumption. */
   addCall(tokens: { inputTokens: number; outputTokens: number }, costUsd: number): void;
+  /** Counts a step replayed from the run's journal whose usage an earlier attempt already reported. */
+  addStepReportedBefore(): void;
   /** The first limit reached, if any (time is checked against the absolute deadline). */
   exceeded(): LimitStatus | undefined;
   /** Tokens left before `maxTokens` (Infinity when unlimited). */
@@ -23,10 +28,17 @@ export type BudgetMeter = {
 export function createBudgetMeter(budget: Budget, deadlineMs: number, now: () => number = Date.now): BudgetMeter {
   const started = now();
   const usage: Usage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 };
+  let stepsReportedBefore = 0;
   const tokens = () => usage.inputTokens + usage.outputTokens;
   return {
     get usage() {
       return { ...usage, ms: now() - started };
+    },
+    get steps() {
+      return usage.steps + stepsReportedBefore;
+    },
+    addStepReportedBefore() {
+      stepsReportedBefore += 1;
     },
     addCall(t, costUsd) {
       usage.steps += 1;
@@ -36,7 +48,7 @@ export function createBudgetMeter(budget: Budget, deadlineMs: number, now: () =>
     },
     exceeded() {
       if (now() >= deadlineMs) return "limit_time";
-      if (budget.maxSteps !== undefined && usage.steps >= budget.maxSteps) return "limit_steps";
+      if (budget.maxSteps !== undefined && usage.steps + stepsReportedBefore >= budget.maxSteps) return "limit_steps";
       if (budget.maxTokens !== undefined && tokens() >= budget.maxTokens) return "limit_tokens";
       if (budget.maxCostUsd !== undefined && usage.costUsd >= budget.maxCostUsd) return "limit_cost";
       return undefined;

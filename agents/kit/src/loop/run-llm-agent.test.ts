@@ -1,4 +1,4 @@
-import type { ActionProposal, StepEvent } from "@switchyard/contracts";
+import type { ActionProposal, HumanAnswer, StepEvent } from "@switchyard/contracts";
 import { createLogger, type StepEventInput } from "@switchyard/infra";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -13,6 +13,7 @@ import {
   type ScriptedReply,
 } from "../model/scripted-provider.ts";
 import type { ChatMessage, ModelRequest } from "../model/types.ts";
+import { createRunJournal, memoryJournalStore, type RunJournal } from "../run-journal.ts";
 import { runLlmAgent } from "./run-llm-agent.ts";
 import { effectKey } from "./tool-executor.ts";
 
@@ -123,6 +124,13 @@ async function run(
     prepare?: (effects: EffectsLedger) => Promise<void>;
     /** What the task's trust says (see taskTrust): why its input is untrusted, and the values it vouches for. */
     trust?: { untrustedInput?: string; trustedValues?: string[] };
+    /** A resumed run: its journal, the ledger it shares with the run before, and what a person said since. */
+    resume?: {
+      journal: RunJournal;
+      effects: ReturnType<typeof createMemoryEffectsLedger>;
+      answers?: HumanAnswer[];
+      approvedEffects?: string[];
+    };
   } = {},
 ) {
   const requests: ModelRequest[] = [];
@@ -141,7 +149,7 @@ async function run(
   };
   const events: StepEventInput[] = [];
   const proposals: ActionProposal[] = [];
-  const effects = createMemoryEffectsLedger();
+  const effects = opts.resume?.effects ?? createMemoryEffectsLedger();
   await opts.prepare?.(effects);
   const controller = new AbortController();
   const deadlineMs = Date.now() + (opts.deadlineMs ?? 10_000);
@@ -161,6 +169,9 @@ async function run(
     logger,
     services: { emit: async (e) => void events.push(e), effects, propose: async (p) => void proposals.push(p) },
     ...opts.trust,
+    journal: opts.resume?.journal,
+    answers: opts.resume?.answers,
+    approvedEffects: opts.resume?.approvedEffects,
   });
   return { outcome, requests, events, proposals, effects };
 }
@@ -513,3 +524,107 @@ describe("the agent loop", () => {
 
 // Keeps the StepEvent import honest: every emitted event must be a contract event once the emitter adds its fields.
 export type _EventsAreContract = StepEventInput extends Omit<StepEvent, "v" | "at" | "source"> ? true : never;
+
+describe("the agent loop with a run journal", () => {
+  const price = { inputPerMTok: 1_000_000, outputPerMTok: 0 };
+
+  it("resumes after an approval where it stopped: the approved call runs with its arguments, nothing is asked again", async () => {
+    writes = 0;
+    const store = memoryJournalStore();
+    const effects = createMemoryEffectsLedger();
+    // Attempt 1: reads (which taints the run), then a write that needs a person.
+    const first = await run(
+      ({ turn }) =>
+        turn === 0
+          ? { toolCalls: [{ name: "lookup", args: { term: "x" } }] }
+          : { toolCalls: [{ name: "save_note", args: { text: "refund approved for x" } }] },
+      { price, resume: { journal: await createRunJournal(store, 1), effects } },
+    );
+    expect(first.outcome.status).toBe("needs_approval");
+    const key = first.proposals[0]?.effectKey ?? "";
+    // Attempt 2, approved: a model that would now say something else is not asked about the first two steps.
+    const second = await run(
+      ({ turn }) =>
+        turn < 2 ? { toolCalls: [{ name: "save_note", args: { text: "something else entirely" } }] } : ok("noted"),
+      { price, resume: { journal: await createRunJournal(store, 2), effects, approvedEffects: [key] } },
+    );
+    expect(second.outcome).toMatchObject({ status: "ok", output: { answer: "noted" } });
+    expect(writes).toBe(1);
+    expect([...effects.entries.values()]).toEqual([expect.objectContaining({ state: "done" })]);
+    expect(second.requests).toHaveLength(1);
+    // Steps 1-2 were reported by attempt 1's result: attempt 2 reports only the call it made.
+    expect(second.outcome.usage.steps).toBe(1);
+    expect(first.outcome.usage.costUsd).toBeGreaterThan(0);
+    const replayed = second.events.filter((e) => e.type === "model.call" && e.replayed === true);
+    expect(replayed).toHaveLength(2);
+    expect(replayed.every((e) => e.type === "model.call" && e.costUsd === 0)).toBe(true);
+    expect(second.events.find((e) => e.type === "tool.call" && e.tool === "lookup")).toMatchObject({
+      outcome: "replayed",
+    });
+  });
+
+  it("resumes after an answer at the question it asked, with the answer as the reply to it", async () => {
+    const store = memoryJournalStore();
+    const effects = createMemoryEffectsLedger();
+    const unsure: ScriptedReply = {
+      toolCalls: [
+        {
+          name: "final_answer",
+          args: {
+            answer: { answer: "?" },
+            assessment: { established: [], assumed: [], unknown: [{ question: "which order?", critical: true }] },
+          },
+        },
+      ],
+    };
+    const first = await run(() => unsure, { resume: { journal: await createRunJournal(store, 1), effects } });
+    expect(first.outcome.status).toBe("needs_input");
+    const answers = [{ text: "order A-1001", answeredBy: "rita", at: new Date().toISOString() }];
+    const second = await run(({ turn }) => (turn === 0 ? unsure : ok("refund A-1001")), {
+      resume: { journal: await createRunJournal(store, 2), effects, answers },
+    });
+    expect(second.outcome).toMatchObject({ status: "ok", output: { answer: "refund A-1001" } });
+    expect(second.requests).toHaveLength(1);
+    // The task is as it was; the answer is the reply to the final_answer call that asked.
+    expect(second.requests[0]?.messages[0]).toMatchObject({ content: expect.not.stringContaining("A-1001") });
+    expect(lastToolResult(second.requests[0])).toEqual([
+      expect.objectContaining({
+        toolName: "final_answer",
+        content: expect.stringContaining("(rita) answered: order A-1001"),
+      }),
+    ]);
+  });
+
+  it("after a crash, makes only the calls the dead run did not, and counts the dead run's paid calls once", async () => {
+    const store = memoryJournalStore();
+    const effects = createMemoryEffectsLedger();
+    const script = ({ turn }: ScriptContext): ScriptedReply =>
+      turn < 4 ? { toolCalls: [{ name: "lookup", args: { term: `t${turn}` } }] } : ok("all read");
+    const whole = await run(script, { price });
+    // The dead run of attempt 1 got through four model calls and their reads; then its replica was killed.
+    const dead = await run(script, {
+      price,
+      budget: { maxSteps: 4 },
+      resume: { journal: await createRunJournal(store, 1), effects },
+    });
+    expect(dead.outcome.status).toBe("limit_steps");
+    const redelivered = await run(script, { price, resume: { journal: await createRunJournal(store, 1), effects } });
+    expect(redelivered.outcome).toMatchObject({ status: "ok", output: { answer: "all read" } });
+    expect(redelivered.requests).toHaveLength(1);
+    // Nothing reported the dead run's spend: the redelivered attempt reports all of it, each call once.
+    expect(redelivered.outcome.usage.steps).toBe(whole.outcome.usage.steps);
+    expect(redelivered.outcome.usage.inputTokens).toBe(whole.outcome.usage.inputTokens);
+    expect(redelivered.outcome.usage.costUsd).toBeCloseTo(whole.outcome.usage.costUsd, 9);
+  });
+
+  it("goes on live from an entry that does not match the run (the code changed since)", async () => {
+    const store = memoryJournalStore([
+      { kind: "read", attempt: 1, toolCallId: "nope", content: "x", isError: false, outcome: "ok" },
+    ]);
+    const { outcome, requests } = await run(() => ok("fresh"), {
+      resume: { journal: await createRunJournal(store, 2), effects: createMemoryEffectsLedger() },
+    });
+    expect(outcome).toMatchObject({ status: "ok", output: { answer: "fresh" } });
+    expect(requests).toHaveLength(1);
+  });
+});

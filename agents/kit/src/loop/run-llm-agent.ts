@@ -16,6 +16,7 @@ import type { LlmAgentDefinition } from "../define-agent.ts";
 import type { EffectsLedger } from "../effects-ledger.ts";
 import { costOf } from "../model/prices.ts";
 import type { ResolvedModel } from "../model/resolve-model.ts";
+import type { JournaledResponse, RunJournal } from "../run-journal.ts";
 import type { ChatMessage, ModelResponse, ToolResultContent, ToolSpec } from "../model/types.ts";
 import { createBudgetMeter, type BudgetMeter } from "./budget-meter.ts";
 import { FINAL_ANSWER, finalAnswerSchema, finalAnswerTool, toAssessment } from "./final-answer.ts";
@@ -23,7 +24,7 @@ import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from "./loop-options.ts";
 import { renderTask } from "./render-task.ts";
 import { createRepetitionDetector } from "./repetition-detector.ts";
 import { summarizeHistory } from "./summarizer.ts";
-import { executeToolCall } from "./tool-executor.ts";
+import { executeToolCall, replayableRead } from "./tool-executor.ts";
 import { trimTo } from "./untrusted.ts";
 
 /** What the loop needs from outside: where events, effects and proposals go. */
@@ -73,6 +74,11 @@ export type RunLlmAgentOptions = {
   untrustedInput?: string;
   /** Values of the trusted input: entities the run may act on without having read them. Default: none. */
   trustedValues?: Iterable<string>;
+  /**
+   * The run's journal: model responses and read results are recorded as they come, and a resumed run replays them
+   * instead of calling again. Without one, every run starts from step 1.
+   */
+  journal?: RunJournal;
 };
 
 const ARGS_PREVIEW = 500;
@@ -99,7 +105,13 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
   ];
   const answerSchema = finalAnswerSchema(agent.output);
   const detector = createRepetitionDetector(loop.repeatLimit);
-  let messages: ChatMessage[] = [{ role: "user", content: renderTask(opts.input, opts.upstream, opts.answers) }];
+  const { journal } = opts;
+  // A resumed run meets each question it paused on again, and takes the answer there, as the reply to that
+  // question; a run starting afresh reads every answer in its task.
+  const answersAtPauses = journal?.resuming === true ? [...(opts.answers ?? [])] : [];
+  let messages: ChatMessage[] = [
+    { role: "user", content: renderTask(opts.input, opts.upstream, journal?.resuming === true ? [] : opts.answers) },
+  ];
   let partial: unknown;
   let invalidStreak = 0;
   let invalidOutputs = 0;
@@ -124,35 +136,42 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
     const started = Date.now();
     try {
       // A `chat <model>` span per call (GenAI conventions), child of the agent's `invoke_agent` span.
-      const response = await withSpan(
+      const served = await withSpan(
         SPAN.chat(model.model),
         {
           attributes: {
             [ATTR.genAiOperation]: GEN_AI_OPERATION.chat,
             [ATTR.genAiProvider]: model.provider.name,
             [ATTR.genAiRequestModel]: model.model,
-            [ATTR.step]: meter.usage.steps + 1,
+            [ATTR.step]: meter.steps + 1,
           },
         },
         async (span) => {
-          const served = await call();
-          // A cached response cost nothing and consumed no tokens this time.
-          const r = served.cached === true ? { ...served, usage: { inputTokens: 0, outputTokens: 0 } } : served;
+          const j: JournaledResponse =
+            journal === undefined
+              ? { response: await call(), replayed: false, reportedBefore: false }
+              : await journal.model(call);
+          // A cached response cost nothing this time; a replayed one, nothing again once a result reported it.
+          const free = j.response.cached === true || j.reportedBefore;
+          const r = free ? { ...j, response: { ...j.response, usage: { inputTokens: 0, outputTokens: 0 } } } : j;
           span.setAttributes({
-            [ATTR.genAiInputTokens]: r.usage.inputTokens,
-            [ATTR.genAiOutputTokens]: r.usage.outputTokens,
-            [ATTR.costUsd]: costOf(model.price, r.usage),
-            [ATTR.cached]: r.cached === true,
+            [ATTR.genAiInputTokens]: r.response.usage.inputTokens,
+            [ATTR.genAiOutputTokens]: r.response.usage.outputTokens,
+            [ATTR.costUsd]: costOf(model.price, r.response.usage),
+            [ATTR.cached]: r.response.cached === true,
+            [ATTR.replayed]: r.replayed,
           });
           return r;
         },
       );
+      const { response } = served;
       const cost = costOf(model.price, response.usage);
-      meter.addCall(response.usage, cost);
+      if (served.reportedBefore) meter.addStepReportedBefore();
+      else meter.addCall(response.usage, cost);
       await services.emit({
         ...ids,
         type: "model.call",
-        step: meter.usage.steps,
+        step: meter.steps,
         purpose,
         model: model.modelString,
         text: trimTo(response.text, 4_000),
@@ -162,12 +181,13 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
         costUsd: cost,
         ms: Date.now() - started,
         ...(response.cached === true ? { cached: true } : {}),
+        ...(served.replayed ? { replayed: true } : {}),
       });
       logger.info(
         {
           event: "model.call",
           purpose,
-          step: meter.usage.steps,
+          step: meter.steps,
           usage: response.usage,
           costUsd: cost,
           ms: Date.now() - started,
@@ -181,7 +201,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
       await services.emit({
         ...ids,
         type: "model.call",
-        step: meter.usage.steps,
+        step: meter.steps,
         purpose,
         model: model.modelString,
         text: "",
@@ -207,7 +227,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
     const limit = meter.exceeded();
     if (limit !== undefined) return limitHit(limit);
 
-    const steps = meter.usage.steps;
+    const steps = meter.steps;
     if (loop.summarizeEvery > 0 && steps - lastSummaryAtStep >= loop.summarizeEvery && messages.length > 3) {
       lastSummaryAtStep = steps + 1;
       const before = messages.length;
@@ -229,7 +249,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
         await services.emit({
           ...ids,
           type: "context.summarized",
-          step: meter.usage.steps,
+          step: meter.steps,
           messagesBefore: before,
           messagesAfter: messages.length,
         });
@@ -270,8 +290,19 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
         const parsed = answerSchema.safeParse(call.args);
         if (parsed.success) {
           const { assessment, critical } = toAssessment(parsed.data.assessment);
-          await services.emit({ ...ids, type: "checkpoint", step: meter.usage.steps, assessment, critical });
+          await services.emit({ ...ids, type: "checkpoint", step: meter.steps, assessment, critical });
           partial = parsed.data.answer;
+          const answer = critical.length > 0 ? answersAtPauses.shift() : undefined;
+          if (answer !== undefined) {
+            // The question this run paused on, answered: the answer is the reply to that call, and the run goes on.
+            results.push({
+              toolCallId: call.id,
+              toolName: call.name,
+              content: `Not final: you said ${critical.map((c) => `"${c}"`).join(", ")} was unknown. A person (${answer.answeredBy}) answered: ${answer.text}\nContinue, then call final_answer again.`,
+              isError: false,
+            });
+            continue;
+          }
           if (critical.length > 0)
             return end("needs_input", {
               assessment,
@@ -307,23 +338,29 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
             [ATTR.genAiOperation]: GEN_AI_OPERATION.executeTool,
             [ATTR.genAiToolName]: call.name,
             [ATTR.genAiToolCallId]: call.id,
-            [ATTR.step]: meter.usage.steps,
+            [ATTR.step]: meter.steps,
           },
         },
         async (span) => {
-          const o = await executeToolCall(call, tools, {
-            goalId: opts.goalId,
-            subtaskId: opts.subtaskId,
-            agent: agent.name,
-            signal: opts.signal,
-            logger,
-            effects: services.effects,
-            maxOutputChars: loop.toolOutputMaxChars,
-            reason: trimTo(response.text, 1_000),
-            taint,
-            knownEntities,
-            approvedEffects: opts.approvedEffects ?? [],
-          });
+          const execute = () =>
+            executeToolCall(call, tools, {
+              goalId: opts.goalId,
+              subtaskId: opts.subtaskId,
+              agent: agent.name,
+              signal: opts.signal,
+              logger,
+              effects: services.effects,
+              maxOutputChars: loop.toolOutputMaxChars,
+              reason: trimTo(response.text, 1_000),
+              taint,
+              knownEntities,
+              approvedEffects: opts.approvedEffects ?? [],
+            });
+          // A read's result is journaled (a resumed run does not read again); writes replay from the effects ledger.
+          const o =
+            journal !== undefined && tools.get(call.name)?.kind === "read"
+              ? await replayableRead(journal, call.id, execute)
+              : await execute();
           span.setAttributes({
             [ATTR.toolOutcome]: o.outcome,
             ...(o.kind === undefined ? {} : { [ATTR.toolKind]: o.kind }),
@@ -334,11 +371,11 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
       await services.emit({
         ...ids,
         type: "tool.call",
-        step: meter.usage.steps,
+        step: meter.steps,
         tool: call.name,
         kind: outcome.kind,
         args: trimTo(call.rawArgs, ARGS_PREVIEW),
-        outcome: outcome.outcome,
+        outcome: outcome.fromJournal === true ? "replayed" : outcome.outcome,
         result: trimTo(outcome.content, ARGS_PREVIEW),
         ms: Date.now() - started,
       });
@@ -346,7 +383,7 @@ export async function runLlmAgent(opts: RunLlmAgentOptions): Promise<LlmRunOutco
         {
           event: "tool.call",
           tool: call.name,
-          step: meter.usage.steps,
+          step: meter.steps,
           outcome: outcome.outcome,
           args: trimTo(call.rawArgs, ARGS_PREVIEW),
           result: trimTo(outcome.content, ARGS_PREVIEW),

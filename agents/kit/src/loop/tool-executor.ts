@@ -12,6 +12,7 @@ import type { ToolDefinition } from "../define-tool.ts";
 import type { EffectEntry, EffectsLedger } from "../effects-ledger.ts";
 import type { ToolCall } from "../model/types.ts";
 import { asUntrustedToolOutput, trimTo } from "./untrusted.ts";
+import type { RunJournal } from "../run-journal.ts";
 
 /** What happened to one tool call, and what goes back to the model. */
 export type ToolCallOutcome = {
@@ -29,7 +30,36 @@ export type ToolCallOutcome = {
   readUntrusted: boolean;
   /** The output of a read tool that ran: the entities it names become known to the run. */
   output?: unknown;
+  /** Taken from the run's journal: the tool did not run again. */
+  fromJournal?: boolean;
 };
+
+/**
+ * A read tool's call through the run's journal: a resumed run gets the result recorded the first time, without
+ * reading again (what the model decided next was based on that result); otherwise it runs and is recorded.
+ */
+export async function replayableRead(
+  journal: RunJournal,
+  toolCallId: string,
+  execute: () => Promise<ToolCallOutcome>,
+): Promise<ToolCallOutcome> {
+  let ran: ToolCallOutcome | undefined;
+  const r = await journal.read(toolCallId, async () => {
+    ran = await execute();
+    const outcome = ran.outcome === "ok" || ran.outcome === "error" ? ran.outcome : "invalid";
+    return { content: ran.content, isError: ran.isError, outcome, output: ran.output };
+  });
+  if (ran !== undefined && !r.replayed) return ran;
+  return {
+    content: r.content,
+    isError: r.isError,
+    outcome: r.outcome,
+    kind: "read",
+    readUntrusted: r.outcome === "ok",
+    output: r.output,
+    fromJournal: true,
+  };
+}
 
 /** Everything a tool call needs from the run. */
 export type ToolCallContext = {
