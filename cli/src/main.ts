@@ -10,6 +10,7 @@ import { COSTS_USAGE, costsCommand } from "./commands/costs.ts";
 import { DEMO_USAGE, demoCommand } from "./commands/demo.ts";
 import { GOAL_USAGE, goalCommand } from "./commands/goal.ts";
 import { GOALS_USAGE, goalsCommand } from "./commands/goals.ts";
+import { JOURNAL_USAGE, journalCommand } from "./commands/journal.ts";
 import { TRACE_USAGE, traceCommand } from "./commands/trace.ts";
 import { UP_USAGE, upCommand } from "./commands/up.ts";
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   answer: { run: answerCommand, usage: ANSWER_USAGE },
   approvals: { run: approvalsCommand, usage: APPROVALS_USAGE },
   trace: { run: traceCommand, usage: TRACE_USAGE },
+  journal: { run: journalCommand, usage: JOURNAL_USAGE },
   costs: { run: costsCommand, usage: COSTS_USAGE },
   auth: { run: authCommand, usage: AUTH_USAGE },
 };

@@ -10,6 +10,7 @@ import { GoalRecord } from "./goal-record.ts";
 import { GoalResult } from "./goal-result.ts";
 import { Plan } from "./plan.ts";
 import { QuotaSpend } from "./quota-spend.ts";
+import { RecordedRun } from "./run-journal.ts";
 import { Failure, RunStatus } from "./run-status.ts";
 import { StepEvent } from "./step-event.ts";
 import { SubtaskEnvelope } from "./subtask-envelope.ts";
@@ -35,6 +36,7 @@ export const WIRE_SCHEMAS = {
   CancelReply,
   GoalAnswer,
   GoalTimer,
+  RecordedRun,
   ApprovalRecord,
   ApprovalPolicyVersion,
   ApprovalDecision,

@@ -7,12 +7,13 @@ import {
   createAnthropicProvider,
   defineAgent,
   defineTool,
+  replayRecordedRun,
   serveAgent,
   type ResolvedModel,
   type ServedAgent,
 } from "@switchyard/agent-kit";
 import { refundsAgent } from "@switchyard/agent-refunds";
-import { Goal, type GoalResult, WIRE_VERSION, type StepEvent } from "@switchyard/contracts";
+import { Goal, RecordedRun, type GoalResult, WIRE_VERSION, type StepEvent } from "@switchyard/contracts";
 import { createCoordinator, loadTemplateCatalog, type Coordinator } from "@switchyard/coordinator";
 import { bindBuckets, connectBus, createLogger, loadConfig, publishJson, type Bus } from "@switchyard/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -64,6 +65,8 @@ let log: EventLog;
 let anthropic: FakeAnthropic;
 let coordinator: Coordinator;
 const agentBuses: Bus[] = [];
+/** The goal of the approval test: its journal is replayed below. */
+let approvedGoal = "";
 const served: ServedAgent[] = [];
 
 beforeAll(async () => {
@@ -153,6 +156,7 @@ describe("a run resumed after an approval", () => {
       },
     );
     const id = await submit("mail", "Tell ana her order shipped.");
+    approvedGoal = id;
     const paused = await resultWith(id, "needs_approval");
     expect(anthropic.requests).toHaveLength(3);
     const proposalId = paused.pendingApprovals[0] ?? "";
@@ -215,5 +219,35 @@ describe("a run resumed after an answer", () => {
         args: expect.objectContaining({ orderId: "A-1001", amountUsd: 129 }),
       }),
     ]);
+  });
+});
+
+describe("a recorded run", () => {
+  it("is exported by `switchyard journal --json` and replays offline against the agent's code, step by step", async () => {
+    expect(approvedGoal).not.toBe("");
+    const operator = testEnv(server, prefix);
+    const text = await runCli(operator, "journal", approvedGoal).then((r) => r.stdout);
+    expect(text).toMatch(/^mailer · subtask mail · journal of attempt 1$/m);
+    expect(text).toMatch(/#0 model {3}attempt 1 {2}1000\+10 tok {2}→ lookup_contact/);
+    expect(text).toMatch(/#1 read {4}ok/);
+    const [run] = RecordedRun.array().parse(
+      JSON.parse((await runCli(operator, "journal", approvedGoal, "--json")).stdout),
+    );
+    expect(run).toMatchObject({ agent: "mailer", subtaskId: "mail", root: 1 });
+    expect(run?.entries.map((e) => e.kind)).toEqual(["model", "read", "model", "read", "model", "model"]);
+
+    const requestsBefore = anthropic.requests.length;
+    const replay = await replayRecordedRun(mailer, run as RecordedRun);
+    expect(replay.outcome).toMatchObject({ status: "ok", output: { summary: "emailed ana" } });
+    expect(replay.divergence).toBeUndefined();
+    expect(replay.wentPastRecording).toBe(false);
+    // Offline: no model request, and the write replayed from the recorded ledger instead of sending again.
+    expect(anthropic.requests).toHaveLength(requestsBefore);
+    expect(sent).toEqual([]);
+
+    // Changed code: without its lookup tool, the loop no longer makes the recorded reads.
+    const changed = { ...mailer, tools: mailer.tools.filter((t) => t.name !== "lookup_contact") };
+    const diverged = await replayRecordedRun(changed, run as RecordedRun);
+    expect(diverged.divergence).toMatchObject({ position: 1, wanted: "model" });
   });
 });

@@ -1,42 +1,15 @@
 import type { KV } from "@nats-io/kv";
-import type { SubtaskEnvelope, SubtaskResult, WireNames } from "@switchyard/contracts";
+import {
+  JournalAttempt,
+  JournalEntry,
+  type SubtaskEnvelope,
+  type SubtaskResult,
+  type WireNames,
+} from "@switchyard/contracts";
 import { createJson, errorMessage, getJson, type Logger } from "@switchyard/infra";
-import { z } from "zod";
 import type { ModelResponse } from "./model/types.ts";
 
-/**
- * One step of a run as it happened: a model response (what the model was paid for) or a read tool's result. Write
- * and destructive calls are not journaled: the effects ledger replays them, and an approved one runs when reached.
- */
-export const JournalEntry = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("model"),
-    /** The attempt that paid for it: its result reported the usage, unless that attempt died first. */
-    attempt: z.int().positive(),
-    response: z.object({
-      text: z.string(),
-      toolCalls: z.array(z.object({ id: z.string(), name: z.string(), args: z.unknown(), rawArgs: z.string() })),
-      usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
-      stopReason: z.enum(["end_turn", "tool_use", "max_tokens", "other"]),
-      cached: z.boolean().optional(),
-    }),
-  }),
-  z.object({
-    kind: z.literal("read"),
-    attempt: z.int().positive(),
-    toolCallId: z.string(),
-    content: z.string(),
-    isError: z.boolean(),
-    outcome: z.enum(["ok", "error", "invalid"]),
-    /** What the read returned (the entities it names become known to the run). */
-    output: z.unknown().optional(),
-  }),
-]);
-export type JournalEntry = z.infer<typeof JournalEntry>;
 export type ReadEntry = Extract<JournalEntry, { kind: "read" }>;
-
-/** Which journal an attempt writes: `root` is the attempt that started it. */
-const AttemptJournal = z.object({ root: z.int().positive() });
 
 /** A model response served by the journal or by the model. */
 export type JournaledResponse = {
@@ -58,6 +31,8 @@ export type RunJournal = {
   readonly attempt: number;
   /** True when the run continues an earlier one (the journal held entries when it was opened). */
   readonly resuming: boolean;
+  /** Where a replay found the journal saying something else than the run did, if it did. */
+  divergence(): { position: number; found: string; wanted: string } | undefined;
   /** The next model response: from the journal while it has one, else from `live` (then recorded). */
   model(live: () => Promise<ModelResponse>): Promise<JournaledResponse>;
   /** The next read tool result: from the journal while it has one for this call, else from `live` (then recorded). */
@@ -101,8 +76,10 @@ export async function createRunJournal(store: JournalStore, attempt: number, log
       return entry;
     }
   };
+  let divergence: { position: number; found: string; wanted: string } | undefined;
   const diverged = (entry: JournalEntry, wanted: string) => {
     replaying = false;
+    divergence = { position, found: entry.kind === "read" ? `read ${entry.toolCallId}` : "model", wanted };
     // The entry at this position says something else happened here: the loop's code changed since it was written.
     // What comes after it no longer describes this run, so nothing more is recorded either.
     recording = false;
@@ -115,6 +92,7 @@ export async function createRunJournal(store: JournalStore, attempt: number, log
   return {
     attempt,
     resuming,
+    divergence: () => divergence,
     async model(live) {
       const entry = await next();
       if (entry?.kind === "model") {
@@ -199,13 +177,20 @@ export async function openRunJournal(opts: {
   const { goalId, subtaskId, attempt } = envelope;
   const attemptKey = (a: number) => names.keys.journalAttempt(agent, goalId, subtaskId, a);
   const previousRoot = continuesPreviousRun(opts.previous, envelope)
-    ? (await getJson(kv, attemptKey(attempt - 1), AttemptJournal))?.value.root
+    ? (await getJson(kv, attemptKey(attempt - 1), JournalAttempt))?.value.root
     : undefined;
-  const chosen = { root: previousRoot ?? attempt };
+  const chosen: JournalAttempt = {
+    root: previousRoot ?? attempt,
+    input: envelope.input,
+    upstream: envelope.upstream,
+    answers: envelope.answers,
+    approvedEffects: envelope.approvedEffects,
+    trustedInput: envelope.trustedInput,
+  };
   const root =
-    (await createJson(kv, attemptKey(attempt), AttemptJournal, chosen)) !== undefined
+    (await createJson(kv, attemptKey(attempt), JournalAttempt, chosen)) !== undefined
       ? chosen.root
-      : ((await getJson(kv, attemptKey(attempt), AttemptJournal))?.value.root ?? chosen.root);
+      : ((await getJson(kv, attemptKey(attempt), JournalAttempt))?.value.root ?? chosen.root);
   const key = (n: number) => names.keys.journalEntry(agent, goalId, subtaskId, root, n);
   const store: JournalStore = {
     async get(n) {
