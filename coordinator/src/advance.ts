@@ -11,7 +11,7 @@ import {
 } from "@switchyard/infra";
 import type { CoordinatorDeps } from "./deps.ts";
 import { readySubtasks } from "./dag.ts";
-import { goalSubtaskTimers, scheduleTimer } from "./goal-timers.ts";
+import { goalSubtaskTimers, scheduleTimer } from "./timer-schedule.ts";
 import { subtaskBudget } from "./goal-budget.ts";
 import { claimDispatch, markAnnounced, markDeadlineScheduled, markPublished } from "./goal-state.ts";
 import { resolveTemplateInput } from "./template-input.ts";

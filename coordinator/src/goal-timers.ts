@@ -1,5 +1,5 @@
-import { GoalTimer, WIRE_VERSION, type GoalRecord } from "@switchyard/contracts";
-import { publishJson, RetryLater } from "@switchyard/infra";
+import type { GoalTimer } from "@switchyard/contracts";
+import { RetryLater } from "@switchyard/infra";
 import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
 import { expireRecord } from "./goal-state.ts";
@@ -9,21 +9,6 @@ const MAX_SLEEP_MS = 3_600_000;
 
 /** Outstanding timers the timer consumer holds (each goal has a deadline, plus retries and reviews): 1,000,000. */
 export const TIMER_MAX_ACK_PENDING = 1_000_000;
-
-/** Puts a timer in the goals stream; the msg id keeps one timer per goal deadline and per retry attempt. */
-export async function scheduleTimer(deps: CoordinatorDeps, timer: Omit<GoalTimer, "v">): Promise<void> {
-  const msgId = `timer/${timer.goalId}/${timer.kind}/${timer.subtaskId ?? ""}/${timer.at}`;
-  await publishJson(deps.bus, deps.bus.names.subjects.goalTimer, GoalTimer, { v: WIRE_VERSION, ...timer }, { msgId });
-}
-
-/** The retry timers a goal needs: one per pending subtask still in its backoff. */
-export function goalSubtaskTimers(record: GoalRecord, now: Date): Array<Omit<GoalTimer, "v">> {
-  return Object.entries(record.subtasks).flatMap(([subtaskId, s]) =>
-    s.type === "pending" && s.notBefore !== undefined && Date.parse(s.notBefore) > now.getTime()
-      ? [{ goalId: record.goal.id, kind: "retry" as const, subtaskId, at: s.notBefore }]
-      : [],
-  );
-}
 
 /**
  * Handles a due timer (an early one goes back to sleep): a `deadline` ends a goal that still runs with

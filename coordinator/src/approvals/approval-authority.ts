@@ -13,7 +13,7 @@ import { createJson, getJson, publishJson, updateJson, type CasDecision, type Me
 import { advanceGoal } from "../advance.ts";
 import type { CoordinatorDeps } from "../deps.ts";
 import { settleProposal } from "../goal-state.ts";
-import { scheduleTimer } from "../goal-timers.ts";
+import { scheduleTimer } from "../timer-schedule.ts";
 import { checkRule, policyVersion, type ApprovalPolicies } from "./approval-policy.ts";
 import { reserveAutoApproval } from "./auto-approval.ts";
 import { proposalRefusal } from "./proposal-check.ts";

@@ -3,7 +3,7 @@ import { describeIssues, toValidationIssues } from "@switchyard/infra";
 import type { ToolCall, ToolResultContent } from "../model/types.ts";
 import { toAssessment } from "./final-answer.ts";
 import { endRun, failRun, type RunContext } from "./run-context.ts";
-import type { LlmRunOutcome } from "./run-llm-agent.ts";
+import type { LlmRunOutcome } from "./run-types.ts";
 import type { RunState } from "./run-state.ts";
 
 /** What a `final_answer` call does: the run ends, or the model gets a reply and the turn goes on. */

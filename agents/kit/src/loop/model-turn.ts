@@ -3,7 +3,7 @@ import { costOf } from "../model/prices.ts";
 import type { ModelResponse } from "../model/types.ts";
 import type { JournaledResponse } from "../run-journal.ts";
 import { endRun, failRun, limitHit, type RunContext } from "./run-context.ts";
-import type { LlmRunOutcome } from "./run-llm-agent.ts";
+import type { LlmRunOutcome } from "./run-types.ts";
 import type { RunState } from "./run-state.ts";
 import { trimTo } from "./untrusted.ts";
 

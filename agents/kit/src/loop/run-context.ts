@@ -6,7 +6,7 @@ import { createBudgetMeter, type BudgetMeter, type LimitStatus } from "./budget-
 import { finalAnswerSchema, finalAnswerTool } from "./final-answer.ts";
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from "./loop-options.ts";
 import { createRepetitionDetector } from "./repetition-detector.ts";
-import type { LlmRunOutcome, RunLlmAgentOptions } from "./run-llm-agent.ts";
+import type { LlmRunOutcome, RunLlmAgentOptions } from "./run-types.ts";
 import type { RunState } from "./run-state.ts";
 
 /** What stays the same for the whole run: the agent, its tools as the model sees them, the meter, the services. */

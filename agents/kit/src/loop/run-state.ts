@@ -1,7 +1,7 @@
 import type { HumanAnswer } from "@switchyard/contracts";
 import type { ChatMessage } from "../model/types.ts";
 import { renderTask } from "./render-task.ts";
-import type { RunLlmAgentOptions } from "./run-llm-agent.ts";
+import type { RunLlmAgentOptions } from "./run-types.ts";
 
 /**
  * Everything a run learns as it goes, in one place. It is a function of the task and of what the model and the tools

@@ -6,7 +6,7 @@ import { FINAL_ANSWER } from "./final-answer.ts";
 import { countStreaks, limitReached, noteToolOutput, repetition, streakTripped, summaryDue } from "./guards.ts";
 import { callModel, maxOutputTokens } from "./model-turn.ts";
 import { endRun, failRun, limitHit, type RunContext } from "./run-context.ts";
-import type { LlmRunOutcome } from "./run-llm-agent.ts";
+import type { LlmRunOutcome } from "./run-types.ts";
 import type { RunState } from "./run-state.ts";
 import { runToolCall } from "./tool-turn.ts";
 
