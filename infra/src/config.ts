@@ -46,6 +46,11 @@ export const ConfigEnv = z.object({
   SY_MAX_DELIVER: z.coerce.number().int().min(1).max(1000).default(5),
   SY_DUPLICATE_WINDOW_MS: positiveMs(120_000),
   SY_EVENTS_MAX_AGE_MS: positiveMs(7 * 24 * 3_600_000),
+  SY_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30 * 24 * 3_600_000),
   SY_STORAGE: z.enum(["file", "memory"]).default("file"),
   SY_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   SY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(16),
@@ -69,6 +74,12 @@ export type Config = {
   maxDeliver: number;
   duplicateWindowMs: number;
   eventsMaxAgeMs: number;
+  /**
+   * How long a goal's state (its record, idempotency key and cancel flag in `sy_goals`) and its runs' ledgers and
+   * journals (`sy_effects`) are kept after their last write: a finished goal is compacted away after this. 0 keeps
+   * them forever. Must be longer than any goal waits for a person.
+   */
+  retentionMs: number;
   storage: "file" | "memory";
   replicas: number;
   maxInFlight: number;
@@ -109,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxDeliver: e.SY_MAX_DELIVER,
     duplicateWindowMs: e.SY_DUPLICATE_WINDOW_MS,
     eventsMaxAgeMs: e.SY_EVENTS_MAX_AGE_MS,
+    retentionMs: e.SY_RETENTION_MS,
     storage: e.SY_STORAGE,
     replicas: e.SY_REPLICAS,
     maxInFlight: e.SY_MAX_IN_FLIGHT,

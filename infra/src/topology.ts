@@ -138,15 +138,19 @@ export async function openBuckets(bus: Bus): Promise<Buckets> {
     replicas: config.replicas,
   };
   try {
+    // A goal's state and its runs' ledgers go after the retention period, counted from their last write.
+    const retained = config.retentionMs > 0 ? { ttl: config.retentionMs } : {};
     const [goals, effects, approvals, cache, quotas] = await Promise.all([
-      bus.kvm.create(names.buckets.goals, { ...opts, history: 1 }),
-      bus.kvm.create(names.buckets.effects, { ...opts, history: 1 }),
+      bus.kvm.create(names.buckets.goals, { ...opts, ...retained, history: 1 }),
+      bus.kvm.create(names.buckets.effects, { ...opts, ...retained, history: 1 }),
       bus.kvm.create(names.buckets.approvals, { ...opts, history: 5 }),
       bus.kvm.create(names.buckets.cache, { ...opts, history: 1, ttl: 24 * 3_600_000 }),
       // Past windows expire on their own instead of piling up, one entry per tenant and user each day.
       bus.kvm.create(names.buckets.quotas, { ...opts, history: 1, ttl: QUOTAS_TTL_MS }),
     ]);
     await Promise.all(Object.values(names.buckets).map((bucket) => denyRollups(bus, bucket)));
+    // Buckets created before the retention setting changed (or existed) take it on.
+    await Promise.all([names.buckets.goals, names.buckets.effects].map((b) => keepFor(bus, b, config.retentionMs)));
     return {
       goals: withTransientRetries(goals),
       effects: withTransientRetries(effects),
@@ -169,6 +173,19 @@ async function denyRollups(bus: Bus, bucket: string): Promise<void> {
   const stream = `KV_${bucket}`;
   const info = await bus.jsm.streams.info(stream);
   if (info.config.allow_rollup_hdrs) await bus.jsm.streams.update(stream, { allow_rollup_hdrs: false });
+}
+
+/** Sets how long a bucket keeps an entry after its last write (`0`: forever), if it is not set so already. */
+async function keepFor(bus: Bus, bucket: string, ms: number): Promise<void> {
+  const stream = `KV_${bucket}`;
+  const info = await bus.jsm.streams.info(stream);
+  if (info.config.max_age === nanos(ms)) return;
+  // The server refuses a duplicate window longer than the age limit.
+  const window = ms > 0 ? Math.min(ms, bus.config.duplicateWindowMs) : undefined;
+  await bus.jsm.streams.update(stream, {
+    max_age: nanos(ms),
+    ...(window === undefined ? {} : { duplicate_window: nanos(window) }),
+  });
 }
 
 /** Options of {@link ensureConsumer}. */
