@@ -21,6 +21,7 @@ export {
 export { CancelReply, CancelRequest, GoalReply, ReplyError } from "./control.ts";
 export { QuotaCharge, QuotaScope, QuotaSpend, QuotaWindow } from "./quota-spend.ts";
 export { GoalAnswer, HumanAnswer } from "./human-answer.ts";
+export { ActionEntry, EffectEntry } from "./ledger-entries.ts";
 export { JournalAttempt, JournalEntry, RecordedRun } from "./run-journal.ts";
 export { GoalTimer } from "./goal-timer.ts";
 export { StepEvent, ValidationIssue } from "./step-event.ts";

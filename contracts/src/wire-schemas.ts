@@ -10,6 +10,7 @@ import { GoalRecord } from "./goal-record.ts";
 import { GoalResult } from "./goal-result.ts";
 import { Plan } from "./plan.ts";
 import { QuotaSpend } from "./quota-spend.ts";
+import { ActionEntry, EffectEntry } from "./ledger-entries.ts";
 import { RecordedRun } from "./run-journal.ts";
 import { Failure, RunStatus } from "./run-status.ts";
 import { StepEvent } from "./step-event.ts";
@@ -37,6 +38,8 @@ export const WIRE_SCHEMAS = {
   GoalAnswer,
   GoalTimer,
   RecordedRun,
+  EffectEntry,
+  ActionEntry,
   ApprovalRecord,
   ApprovalPolicyVersion,
   ApprovalDecision,

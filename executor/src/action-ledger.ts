@@ -1,19 +1,9 @@
 import type { KV } from "@nats-io/kv";
-import type { WireNames } from "@switchyard/contracts";
+import { ActionEntry, type WireNames } from "@switchyard/contracts";
 import { isCasConflict, type Versioned } from "@switchyard/infra";
-import { z } from "zod";
 
-/** What the ledger knows of one approved action. */
-export const ActionEntry = z.discriminatedUnion("state", [
-  /**
-   * Written before the action runs. Still there after `leaseUntil` (or seen by the instance that wrote it, after a
-   * restart) means the run stopped before its outcome was recorded: it may have run, so it never runs again.
-   */
-  z.object({ state: z.literal("claimed"), instance: z.string(), at: z.string(), leaseUntil: z.string() }),
-  z.object({ state: z.literal("executed"), result: z.unknown().optional(), instance: z.string(), at: z.string() }),
-  z.object({ state: z.literal("failed"), error: z.string(), instance: z.string(), at: z.string() }),
-]);
-export type ActionEntry = z.infer<typeof ActionEntry>;
+// The entry's states live with the other ledgers' in the contracts.
+export { ActionEntry } from "@switchyard/contracts";
 
 /** A recorded outcome: what a redelivery republishes. */
 export type SettledEntry = Extract<ActionEntry, { state: "executed" | "failed" }>;

@@ -1,14 +1,8 @@
 import type { KV } from "@nats-io/kv";
-import { z } from "zod";
+import { EffectEntry } from "@switchyard/contracts";
 
-/** What the ledger knows of one effect key. */
-export const EffectEntry = z.discriminatedUnion("state", [
-  /** Claimed before the tool ran; still there means the run stopped (crashed) before the outcome was recorded. */
-  z.object({ state: z.literal("started"), at: z.string() }),
-  z.object({ state: z.literal("done"), result: z.string(), at: z.string() }),
-  z.object({ state: z.literal("failed"), error: z.string(), at: z.string() }),
-]);
-export type EffectEntry = z.infer<typeof EffectEntry>;
+// The entry's states live with the other ledgers' in the contracts.
+export { EffectEntry } from "@switchyard/contracts";
 
 /**
  * The effects ledger (KV `<prefix>_effects`): effect idempotency key → what happened. A write tool's call is claimed
