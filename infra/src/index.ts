@@ -69,6 +69,7 @@ export type { MetricsServer, StartMetricsServerOptions } from "./metrics-server.
 export { ATTR, GEN_AI_OPERATION, SPAN } from "./telemetry/attributes.ts";
 export {
   contextFromHeaders,
+  headersForActiveContext,
   headersForSpan,
   initTelemetry,
   SpanKind,

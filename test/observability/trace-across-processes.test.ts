@@ -1,29 +1,37 @@
 // One goal is one trace: the coordinator and two agent processes export spans over OTLP, linked through the W3C
 // trace context carried in NATS headers, named per the GenAI semantic conventions.
 import { randomUUID } from "node:crypto";
+import { Goal, WIRE_VERSION } from "@switchyard/contracts";
+import { publishJson } from "@switchyard/infra";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startFaultStack, type FaultStack } from "../fixtures/fault-stack.ts";
 import { startOtlpCollector, type CollectedSpan } from "../fixtures/otlp-collector.ts";
-import { ENTRIES } from "../fixtures/processes.ts";
+import { startFakePayments, type FakePayments } from "../fixtures/fake-payments.ts";
+import { ENTRIES, runCli } from "../fixtures/processes.ts";
 import { waitForStoredResult } from "../fixtures/wait-for-goal.ts";
 
 let stack: FaultStack;
 let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
+let payments: FakePayments;
 
 beforeAll(async () => {
   collector = await startOtlpCollector();
+  payments = await startFakePayments();
   stack = await startFaultStack({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_BSP_SCHEDULE_DELAY: "100" });
   await Promise.all(
     [
       stack.startCoordinator(),
       stack.startService("keywords-1", ENTRIES.keywords),
       stack.startService("notifier-1", ENTRIES.notifier),
+      stack.startService("refunds-1", ENTRIES.refunds),
+      stack.startService("executor-1", ENTRIES.executor, { SY_PAYMENTS_URL: payments.url }),
     ].map((p) => p.ready()),
   );
 });
 afterAll(async () => {
   await stack?.stop();
   await collector?.close();
+  await payments?.close();
 });
 
 it("a multi-agent goal yields one trace whose spans nest across processes", async () => {
@@ -99,4 +107,39 @@ it("a multi-agent goal yields one trace whose spans nest across processes", asyn
     expect(parentOf(processResult)).toBe(one(`publish ${subjects.results(agent)}`));
   }
   expect(parentOf(one(`publish ${subjects.goalDone(tenant, id)}`))).toBe(root);
+});
+
+it("a goal with an approval stays one trace: the proposal, the person's decision and the executor's run join it", async () => {
+  const id = randomUUID();
+  const goal = Goal.parse({
+    v: WIRE_VERSION,
+    id,
+    tenant: "acme",
+    user: "ana",
+    text: "Please refund order A-1001, the shoes fell apart.",
+    plan: "refund",
+    input: { orderId: "A-1001" },
+  });
+  await publishJson(stack.bus, stack.bus.names.subjects.goalSubmit("acme"), Goal, goal, { msgId: id });
+  const paused = await stack.log.waitForResult(id);
+  expect(paused.status).toBe("needs_approval");
+  // A person approves from the CLI: the decision carries no trace context of its own.
+  await runCli({ ...stack.env, SY_USER: "reviewer-rita" }, "approvals", "approve", paused.pendingApprovals[0] ?? "");
+  const result = await waitForStoredResult(stack.bus, id);
+  expect(result.status).toBe("ok");
+  expect(payments.requests).toHaveLength(1);
+
+  const subjects = stack.bus.names.subjects;
+  const inTrace = (name: string) => collector.spans.filter((s) => s.traceId === result.traceId && s.name === name);
+  for (const [name, service] of [
+    [`process ${subjects.proposals("refunds")}`, "coordinator"],
+    [`process ${subjects.approvalDecide("reviewer-rita")}`, "coordinator"],
+    [`process ${subjects.actionExecute}`, "executor"],
+    [`process ${subjects.actionOutcome}`, "coordinator"],
+  ] as const) {
+    await expect.poll(() => inTrace(name).map((s) => s.service), { timeout: 10_000 }).toContain(service);
+  }
+  // Nothing of this goal went to a trace of its own.
+  const goalSpans = collector.spans.filter((s) => s.attributes["sy.goal.id"] === id);
+  expect(new Set(goalSpans.map((s) => s.traceId))).toEqual(new Set([result.traceId]));
 });

@@ -4,6 +4,7 @@ import {
   createRejectionReporter,
   ensureConsumer,
   errorMessage,
+  headersForActiveContext,
   publishJson,
   startConsumer,
   withMetrics,
@@ -76,8 +77,10 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     emit: (event) => events.emitSafely(event),
     effects: createEffectsLedger(buckets.effects),
     propose: async (proposal) => {
+      // Sent from inside the tool call's span: the approval authority's handling joins the goal's trace.
       await publishJson(bus, names.subjects.proposals(agent.name), ActionProposal, proposal, {
         msgId: `proposal/${proposal.id}`,
+        headers: headersForActiveContext(),
       });
     },
   };

@@ -9,7 +9,15 @@ import {
   type ApprovalDecision,
   type SubtaskResult,
 } from "@switchyard/contracts";
-import { createJson, getJson, publishJson, updateJson, type CasDecision, type Metrics } from "@switchyard/infra";
+import {
+  createJson,
+  getJson,
+  headersForActiveContext,
+  publishJson,
+  updateJson,
+  type CasDecision,
+  type Metrics,
+} from "@switchyard/infra";
 import { advanceGoal } from "../advance.ts";
 import type { CoordinatorDeps } from "../deps.ts";
 import { settleProposal } from "../goal-state.ts";
@@ -74,7 +82,8 @@ export function createApprovalAuthority(deps: CoordinatorDeps, opts: ApprovalAut
         approvedBy,
         approvedAt: proposal.decidedAt ?? new Date().toISOString(),
       },
-      { msgId: `execute/${proposal.id}/${record.policyVersion ?? "person"}` },
+      // The executor's run joins the goal's trace, under the decision (or the proposal) that approved it.
+      { msgId: `execute/${proposal.id}/${record.policyVersion ?? "person"}`, headers: headersForActiveContext() },
     );
   }
 
@@ -184,6 +193,16 @@ export function createApprovalAuthority(deps: CoordinatorDeps, opts: ApprovalAut
   }
 
   return {
+    /**
+     * The trace context of the goal a proposal belongs to: a person's decision arrives without one (the CLI, a
+     * console), and is handled in the goal's trace all the same.
+     */
+    async traceOf(proposalId: string): Promise<Record<string, string>> {
+      const goalId = (await getJson(opts.kv, key(proposalId), ApprovalRecord))?.value.proposal.goalId;
+      const traceparent = goalId === undefined ? undefined : (await deps.store.get(goalId))?.value.traceparent;
+      return traceparent === undefined ? {} : { traceparent };
+    },
+
     /** Publishes the policy version in force, so the executor can refuse approvals given under another one. */
     async start(): Promise<void> {
       const current: ApprovalPolicyVersion = { v: WIRE_VERSION, version, since: new Date().toISOString() };

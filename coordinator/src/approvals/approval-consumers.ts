@@ -34,6 +34,8 @@ export async function startApprovalConsumers(
     what: string,
     sender: SenderCheck | undefined,
     handle: (v: z.output<S>, sender: string) => Promise<void>,
+    /** The trace a message that carries none belongs to. */
+    traceOf?: (v: z.output<S>) => Promise<Record<string, string>>,
   ) => {
     await ensureConsumer(bus, { stream: names.streams.proposals, durable, filterSubject: subject, maxDeliver });
     return startConsumer({
@@ -44,7 +46,13 @@ export async function startApprovalConsumers(
       what,
       logger,
       maxDeliver,
-      handle: (value, ctx) => traced(ctx, () => handle(value, senderOf(ctx.subject))),
+      handle: async (value, ctx) => {
+        const headers =
+          ctx.headers["traceparent"] === undefined && traceOf !== undefined
+            ? { ...ctx.headers, ...(await traceOf(value)) }
+            : ctx.headers;
+        await traced({ ...ctx, headers }, () => handle(value, senderOf(ctx.subject)));
+      },
       onInvalid: async (bad) => {
         const from = senderOf(bad.subject);
         await deps.rejections.report({
@@ -72,6 +80,7 @@ export async function startApprovalConsumers(
       "approval decision",
       PersonId,
       (d, person) => authority.onDecision(d, person),
+      (d) => authority.traceOf(d.proposalId),
     ),
     await start(
       names.consumers.coordinatorOutcomes,

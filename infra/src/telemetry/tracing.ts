@@ -78,6 +78,13 @@ export function headersForSpan(span: Span): Record<string, string> {
   return carrier;
 }
 
+/** `traceparent` (and `tracestate`) of the active span, for a message sent from inside it (none outside a span). */
+export function headersForActiveContext(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
 /** The `traceparent` header value of a span. */
 export function traceparentOf(span: Span): string | undefined {
   return headersForSpan(span)["traceparent"];
