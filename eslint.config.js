@@ -71,6 +71,8 @@ export default tseslint.config(
   // The executor holds the destructive actions: it stands on contracts and infra alone.
   { files: ["executor/**/*.ts"], rules: boundary(["@switchyard/executor"], ["@switchyard/models"]) },
   { files: ["cli/**/*.ts"], rules: boundary(["@switchyard/cli"]) },
+  // The eval harness: a library on contracts, infra and models; it reaches a stack through the CLI's GoalDriver.
+  { files: ["evals/**/*.ts"], rules: boundary([]) },
   { files: ["**/*.test.ts", "test/**/*.ts", "cli/**/*.ts", "**/scripts/**/*.ts"], rules: { "no-console": "off" } },
   { files: ["test/**/*.ts"], rules: { "no-restricted-imports": "off" } },
   {

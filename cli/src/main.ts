@@ -8,6 +8,7 @@ import { AUTH_USAGE, authCommand } from "./commands/auth.ts";
 import { CANCEL_USAGE, cancelCommand } from "./commands/cancel.ts";
 import { COSTS_USAGE, costsCommand } from "./commands/costs.ts";
 import { DEMO_USAGE, demoCommand } from "./commands/demo.ts";
+import { EVAL_USAGE, evalCommand } from "./commands/eval.ts";
 import { GOAL_USAGE, goalCommand } from "./commands/goal.ts";
 import { GOALS_USAGE, goalsCommand } from "./commands/goals.ts";
 import { JOURNAL_USAGE, journalCommand } from "./commands/journal.ts";
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   trace: { run: traceCommand, usage: TRACE_USAGE },
   journal: { run: journalCommand, usage: JOURNAL_USAGE },
   costs: { run: costsCommand, usage: COSTS_USAGE },
+  eval: { run: evalCommand, usage: EVAL_USAGE },
   auth: { run: authCommand, usage: AUTH_USAGE },
 };
 

@@ -11,7 +11,7 @@ import {
 } from "@switchyard/infra";
 import { DEV_AUTH_DIR, ensureDevCredentials } from "./credentials.ts";
 import { superviseServices, type OutputMode, type Supervisor } from "./supervisor.ts";
-import { WORKSPACE_ROOT, workspaceServices } from "./workspace.ts";
+import { WORKSPACE_ROOT, workspaceServices, type ServiceEntry } from "./workspace.ts";
 
 /** Where the stack's NATS comes from. */
 export type NatsChoice =
@@ -72,6 +72,8 @@ export async function startStack(opts: {
   log: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   insecure?: boolean;
+  /** Changes the services before they start (the eval runner starts agents that answer from recordings). */
+  services?: (services: ServiceEntry[]) => ServiceEntry[];
 }): Promise<Stack> {
   const base = opts.env ?? process.env;
   const prefix = base["SY_PREFIX"] || "sy";
@@ -103,10 +105,11 @@ export async function startStack(opts: {
     natsUrl = nats.url;
   }
   const access: Record<string, string> = authDir === undefined ? { SY_INSECURE: "true" } : { SY_AUTH_DIR: authDir };
-  const services = workspaceServices().map((svc) => ({
+  const credentialed = workspaceServices().map((svc) => ({
     ...svc,
     env: authDir === undefined ? {} : credentialsEnv(authDir, svc.name),
   }));
+  const services = opts.services?.(credentialed) ?? credentialed;
   // The repo's approval policy (refunds up to 50 USD approve themselves) unless the caller chose one.
   const policies = base["SY_APPROVAL_POLICIES_FILE"] ?? join(WORKSPACE_ROOT, "deploy", "approval-policies.json");
   const env = { ...base, SY_APPROVAL_POLICIES_FILE: policies, NATS_URL: natsUrl, ...access };
