@@ -135,6 +135,12 @@ it("captures a finished goal as a case that replays offline with the same result
     const capture = await cli(env, "eval", "capture", captured.goalId, "--out", suite);
     expect(capture.code).toBe(0);
   });
+  // The same goal found by a filter over the events stream instead of its id.
+  const byFilter = await cli(env, "eval", "capture", "--plan", "support", "--since", "1h", "--limit", "1");
+  expect(byFilter.code).toBe(0);
+  expect(JSON.parse(byFilter.stdout.trim().split("\n")[0] ?? "{}")).toMatchObject({
+    goal: { text: expect.stringContaining("rain jacket") },
+  });
   const [line] = readFileSync(suite, "utf8").trim().split("\n");
   const c = JSON.parse(line ?? "{}") as { id: string; recording?: unknown[]; checks: { outcome: { output: unknown } } };
   expect(c.recording?.length).toBe(4); // the four LLM subtasks: classify, research, refund, reply

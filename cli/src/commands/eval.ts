@@ -33,6 +33,8 @@ import { CliError, connectCli } from "../client.ts";
 import { busGoalDriver } from "../eval/bus-goal-driver.ts";
 import { startEvalStack } from "../eval/eval-stack.ts";
 import { progressBar } from "../eval/progress-bar.ts";
+import { goalsMatching, type GoalFilter } from "../eval/goal-filter.ts";
+import { parseDuration } from "../history/duration.ts";
 import { believedEvents, publishedEvents } from "../history/published-event.ts";
 import { WORKSPACE_ROOT } from "../workspace.ts";
 import { loadRecordedRuns } from "./journal.ts";
@@ -62,6 +64,9 @@ export const EVAL_USAGE = `switchyard eval run|capture|score|export ...
     --insecure              the stack it starts runs on an open bus
   capture <goalId...>       turn finished goals into suite cases (observed result, path and cost as the reference,
                             the run journals as the recording); --out <suite.jsonl> appends to a file, else stdout
+  capture --plan <p> --status <s> --since <24h> --limit <n>
+                            the same for the finished goals the events stream still holds that match (default:
+                            the latest 20 of the last 24h)
   score <goalId> <0..1>     record a person's score (--label <l>, --note <text>) in --file (default
                             .switchyard/human-scores.jsonl); captured cases and reports carry it
   export <suite.jsonl>      --format ${INTEROP_FORMATS.join("|")}: the cases as JSONL those tools read
@@ -228,11 +233,22 @@ async function captureCommand(argv: string[]): Promise<number> {
       out: { type: "string" },
       "no-recording": { type: "boolean", default: false },
       scores: { type: "string" },
+      plan: { type: "string" },
+      status: { type: "string" },
+      since: { type: "string" },
+      limit: { type: "string" },
       nats: { type: "string" },
       as: { type: "string" },
     },
   });
-  if (positionals.length === 0) throw new CliError(`expected at least one goal id\n\n${EVAL_USAGE}`, 2);
+  const filtered = [values.plan, values.status, values.since, values.limit].some((v) => v !== undefined);
+  if (positionals.length === 0 && !filtered) {
+    throw new CliError(`expected goal ids or a filter (--plan, --status, --since)\n\n${EVAL_USAGE}`, 2);
+  }
+  if (positionals.length > 0 && filtered) throw new CliError("give goal ids or a filter, not both", 2);
+  const windowMs = parseDuration(values.since ?? "24h");
+  if (windowMs === undefined) throw new CliError(`--since must be a duration like 30m, 24h or 7d`, 2);
+  const limit = number("limit", values.limit, 20, 1);
   for (const id of positionals) {
     const parsed = GoalId.safeParse(id);
     if (!parsed.success) {
@@ -241,8 +257,12 @@ async function captureCommand(argv: string[]): Promise<number> {
   }
   const { bus } = await connectCli(values, { role: "operator" });
   try {
+    const ids = filtered
+      ? await finishedGoalsMatching(bus, windowMs, { plan: values.plan, status: values.status, limit })
+      : positionals;
+    if (ids.length === 0) throw new CliError("no finished goal in the events stream matches the filter", EVAL_FAILED);
     const cases = [];
-    for (const goalId of positionals) {
+    for (const goalId of ids) {
       const g = await readFinishedGoal(bus, goalId);
       cases.push(
         captureCase({
@@ -263,6 +283,14 @@ async function captureCommand(argv: string[]): Promise<number> {
   } finally {
     await bus.close();
   }
+}
+
+/** The finished goals of the last `windowMs` that match `filter`, from the events stream. */
+async function finishedGoalsMatching(bus: Bus, windowMs: number, filter: GoalFilter): Promise<string[]> {
+  const { streams, subjects } = bus.names;
+  const since = new Date(Date.now() - windowMs);
+  const read = await readStoredJson(bus, streams.events, subjects.eventsAll, { since });
+  return goalsMatching(publishedEvents(read.values, read.subjects), filter);
 }
 
 /** `eval score`. */
