@@ -65,6 +65,22 @@ describe("outcome", () => {
     expect(r).toMatchObject({ pass: false, score: 0.75 });
     expect(r.reason).toContain("scorer: half polite (0.50)");
   });
+
+  it("validates the output against a JSON Schema, naming what breaks it", async () => {
+    const schema = {
+      type: "object",
+      required: ["body", "subject"],
+      properties: { body: { type: "string" }, subject: { type: "string", maxLength: 5 } },
+    };
+    const r = await checkOutcome(OutcomeCheck.parse({ outputSchema: schema }), observation([]));
+    expect(r).toMatchObject({ pass: false, score: 0 });
+    expect(r.reason).toBe("output breaks its schema: /subject must NOT have more than 5 characters");
+    const loose = { ...schema, properties: { ...schema.properties, subject: { type: "string" } } };
+    expect(await checkOutcome(OutcomeCheck.parse({ outputSchema: loose }), observation([]))).toMatchObject({
+      pass: true,
+      reason: "output matches its schema",
+    });
+  });
 });
 
 describe("trajectory", () => {

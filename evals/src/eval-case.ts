@@ -38,6 +38,8 @@ export const OutcomeCheck = z.object({
   assertions: z.array(PathAssertion).default([]),
   /** The output as a whole must deep-equal this (captured cases use it as the reference). */
   output: z.unknown().optional(),
+  /** The output must validate against this JSON Schema (draft 2020-12), e.g. the output schema of an agent's card. */
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
   /**
    * A TypeScript/JavaScript module (path relative to the suite file) whose default export scores the observation:
    * `(obs) => ({ score, reason })`.

@@ -3,6 +3,7 @@ import type { OutcomeCheck, PathAssertion } from "../eval-case.ts";
 import { combine, type CheckResult } from "../check-result.ts";
 import { asText, jsonEquals, valueAt } from "../json-path.ts";
 import type { Observation } from "../observation.ts";
+import { schemaProblems } from "./output-schema.ts";
 
 /** A custom scorer's verdict (the default export of a scorer module returns it). */
 export type ScorerVerdict = { score: number; reason: string; pass?: boolean };
@@ -54,6 +55,13 @@ export async function checkOutcome(spec: OutcomeCheck, obs: Observation, scorer?
     parts.push({
       pass,
       reason: pass ? "output equals the reference" : `output differs from the reference: got ${short(result.output)}`,
+    });
+  }
+  if (spec.outputSchema !== undefined) {
+    const problems = schemaProblems(spec.outputSchema, result.output);
+    parts.push({
+      pass: problems.length === 0,
+      reason: problems.length === 0 ? "output matches its schema" : `output breaks its schema: ${problems.join("; ")}`,
     });
   }
   const combined = combine("outcome", parts);
