@@ -32,6 +32,15 @@ export const PathAssertion = z
   });
 export type PathAssertion = z.infer<typeof PathAssertion>;
 
+/** An LLM judge: a model grades the output against a rubric. */
+export const JudgeSpec = z.object({
+  rubric: z.string().min(1).describe("What a good output does, in a person's words."),
+  model: z.string().min(1).describe("`anthropic:<model>`, `openai:<model>`, or `scripted:<script>` offline."),
+  passAt: z.number().min(0).max(1).default(0.7).describe("The judge's score the case needs to pass."),
+  timeoutMs: z.int().positive().default(60_000),
+});
+export type JudgeSpec = z.infer<typeof JudgeSpec>;
+
 /** What the goal's result must be. */
 export const OutcomeCheck = z.object({
   status: z.union([RunStatus, z.array(RunStatus).min(1)]).optional(),
@@ -45,6 +54,7 @@ export const OutcomeCheck = z.object({
    * `(obs) => ({ score, reason })`.
    */
   scorer: z.string().min(1).optional(),
+  judge: JudgeSpec.optional(),
 });
 export type OutcomeCheck = z.infer<typeof OutcomeCheck>;
 

@@ -9,6 +9,7 @@ import type { EvalCase, Suite } from "./eval-case.ts";
 import { EvalError } from "./errors.ts";
 import { caseReport, summarize, type CaseReport, type EvalReport } from "./eval-report.ts";
 import type { GoalDriver } from "./goal-driver.ts";
+import { createLlmJudge, type Judge } from "./checks/llm-judge.ts";
 import { scoreRun, type RunScore } from "./score-run.ts";
 
 /** Defaults of {@link runEvals}. */
@@ -88,6 +89,17 @@ export async function runEvals(opts: RunEvalsOptions): Promise<EvalReport> {
     const path = c.checks.outcome?.scorer;
     if (path !== undefined) scorers.set(`${suite.file}#${c.id}`, await loadScorer(suite, path));
   }
+  // So do judges: a model that cannot be resolved (no key) is a usage error too.
+  const judges = new Map<string, Judge>();
+  for (const { suite, c } of selected) {
+    const spec = c.checks.outcome?.judge;
+    if (spec === undefined) continue;
+    try {
+      judges.set(`${suite.file}#${c.id}`, createLlmJudge(spec));
+    } catch (err) {
+      throw new EvalError("SY_ERR_EVAL_SCORER", "caller", `case ${c.id}: judge: ${errorMessage(err)}`, { cause: err });
+    }
+  }
   const runs = new Map<string, { scores: RunScore[]; errors: string[] }>();
   const jobs = selected.flatMap((s) => Array.from({ length: repeat }, () => s));
   let done = 0;
@@ -101,7 +113,7 @@ export async function runEvals(opts: RunEvalsOptions): Promise<EvalReport> {
     } else {
       try {
         const obs = await opts.driver.run(goalOfCase(c), { signal, timeoutMs });
-        const score = await scoreRun(c, obs, scorers.get(key));
+        const score = await scoreRun(c, obs, scorers.get(key), judges.get(key));
         slot.scores.push(score);
         pass = score.pass;
       } catch (err) {

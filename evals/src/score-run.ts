@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import type { CheckResult } from "./check-result.ts";
 import { checkCost, type CostMetrics } from "./checks/cost-check.ts";
+import type { Judge } from "./checks/llm-judge.ts";
 import { checkOutcome, type Scorer } from "./checks/outcome-check.ts";
 import { checkSafety } from "./checks/safety-check.ts";
 import { checkTrajectory } from "./checks/trajectory-check.ts";
@@ -55,14 +56,15 @@ export function metricsOf(obs: Observation): CostMetrics {
   return { tokens: u.inputTokens + u.outputTokens, costUsd: u.costUsd, steps: u.steps, wallMs: obs.wallMs };
 }
 
-/** Runs every check of `c` on `obs`. */
-export async function scoreRun(c: EvalCase, obs: Observation, scorer?: Scorer): Promise<RunScore> {
+/** Runs every check of `c` on `obs`; `judge` grades it when the case has an LLM judge. */
+export async function scoreRun(c: EvalCase, obs: Observation, scorer?: Scorer, judge?: Judge): Promise<RunScore> {
   const { outcome, trajectory, cost, safety } = c.checks;
   const trajectories = trajectoriesOf(obs.events);
   const metrics = metricsOf(obs);
   const checks: CheckResult[] = [];
+  const judged = judge === undefined ? undefined : await judge(obs, c.goal.text);
   if (outcome !== undefined || scorer !== undefined)
-    checks.push(await checkOutcome(outcome ?? { assertions: [] }, obs, scorer));
+    checks.push(await checkOutcome(outcome ?? { assertions: [] }, obs, scorer, judged));
   if (trajectory !== undefined) checks.push(checkTrajectory(trajectory, trajectories));
   if (cost !== undefined) checks.push(checkCost(cost, metrics));
   if (safety !== undefined) checks.push(checkSafety(safety, obs.events));

@@ -3,6 +3,7 @@ import type { OutcomeCheck, PathAssertion } from "../eval-case.ts";
 import { combine, type CheckResult } from "../check-result.ts";
 import { asText, jsonEquals, valueAt } from "../json-path.ts";
 import type { Observation } from "../observation.ts";
+import type { JudgeVerdict } from "./llm-judge.ts";
 import { schemaProblems } from "./output-schema.ts";
 
 /** A custom scorer's verdict (the default export of a scorer module returns it). */
@@ -34,8 +35,16 @@ export function checkAssertion(result: unknown, a: PathAssertion): { pass: boole
   return { pass, reason: `${a.path} = ${short(a.equals)}${pass ? "" : `: got ${short(value)}`}` };
 }
 
-/** Scores the outcome part of a case; `scorer` is the loaded custom scorer, when the case names one. */
-export async function checkOutcome(spec: OutcomeCheck, obs: Observation, scorer?: Scorer): Promise<CheckResult> {
+/**
+ * Scores the outcome part of a case; `scorer` is the loaded custom scorer, when the case names one, and `judged`
+ * what the case's LLM judge said, when it has one.
+ */
+export async function checkOutcome(
+  spec: OutcomeCheck,
+  obs: Observation,
+  scorer?: Scorer,
+  judged?: JudgeVerdict,
+): Promise<CheckResult> {
   const parts: Array<{ pass: boolean; reason: string }> = [];
   const { result } = obs;
   if (spec.status !== undefined) {
@@ -62,6 +71,13 @@ export async function checkOutcome(spec: OutcomeCheck, obs: Observation, scorer?
     parts.push({
       pass: problems.length === 0,
       reason: problems.length === 0 ? "output matches its schema" : `output breaks its schema: ${problems.join("; ")}`,
+    });
+  }
+  if (judged !== undefined) {
+    const passAt = spec.judge?.passAt ?? 1;
+    parts.push({
+      pass: judged.score >= passAt,
+      reason: `judge: ${judged.reason} (${judged.score.toFixed(2)}${judged.score >= passAt ? "" : `, needs ${passAt}`})`,
     });
   }
   const combined = combine("outcome", parts);
