@@ -36,19 +36,28 @@ function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; 
     {
       ...common,
       name: names.streams.goals,
+      description: "Switchyard: goals submitted by backends, people's answers, and the coordinator's timers",
       subjects: [names.subjects.goalSubmitAll, names.subjects.goalAnswerAll, names.subjects.goalTimer],
       retention: RetentionPolicy.Workqueue,
     },
-    { ...common, name: names.streams.tasks, subjects: [names.subjects.tasksAll], retention: RetentionPolicy.Workqueue },
+    {
+      ...common,
+      name: names.streams.tasks,
+      description: "Switchyard: subtasks dispatched to each agent (one subject per agent)",
+      subjects: [names.subjects.tasksAll],
+      retention: RetentionPolicy.Workqueue,
+    },
     {
       ...common,
       name: names.streams.results,
+      description: "Switchyard: subtask results published by each agent",
       subjects: [names.subjects.resultsAll],
       retention: RetentionPolicy.Workqueue,
     },
     {
       ...common,
       name: names.streams.proposals,
+      description: "Switchyard: action proposals, people's decisions, approved actions and their outcomes",
       subjects: [
         names.subjects.proposalsAll,
         names.subjects.approvalDecideAll,
@@ -60,6 +69,7 @@ function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; 
     {
       ...common,
       name: names.streams.events,
+      description: "Switchyard: step events of every goal, and goal results",
       subjects: [names.subjects.eventsAll, names.subjects.goalDoneAll],
       retention: RetentionPolicy.Limits,
       max_age: nanos(config.eventsMaxAgeMs),
@@ -84,6 +94,7 @@ export async function ensureTopology(bus: Bus): Promise<Buckets> {
       } else if (needsUpdate(info.config, wanted)) {
         // Only settings the server lets us change are compared; retention and storage are fixed at creation.
         await bus.jsm.streams.update(wanted.name, {
+          description: wanted.description,
           subjects: wanted.subjects,
           duplicate_window: wanted.duplicate_window,
           max_age: wanted.max_age ?? 0,
@@ -102,6 +113,7 @@ export async function ensureTopology(bus: Bus): Promise<Buckets> {
 function needsUpdate(current: StreamConfig, wanted: Partial<StreamConfig> & { subjects: string[] }): boolean {
   return (
     current.subjects.join(",") !== wanted.subjects.join(",") ||
+    current.description !== wanted.description ||
     current.duplicate_window !== wanted.duplicate_window ||
     current.max_age !== (wanted.max_age ?? 0) ||
     current.num_replicas !== wanted.num_replicas
@@ -148,7 +160,7 @@ export async function openBuckets(bus: Bus): Promise<Buckets> {
       // Past windows expire on their own instead of piling up, one entry per tenant and user each day.
       bus.kvm.create(names.buckets.quotas, { ...opts, history: 1, ttl: QUOTAS_TTL_MS }),
     ]);
-    await Promise.all(Object.values(names.buckets).map((bucket) => denyRollups(bus, bucket)));
+    await Promise.all(Object.entries(names.buckets).map(([role, bucket]) => settleBucket(bus, bucket, role)));
     // Buckets created before the retention setting changed (or existed) take it on.
     await Promise.all([names.buckets.goals, names.buckets.effects].map((b) => keepFor(bus, b, config.retentionMs)));
     return {
@@ -163,16 +175,29 @@ export async function openBuckets(bus: Bus): Promise<Buckets> {
   }
 }
 
+/** What each bucket holds, for `nats kv ls` and `nats stream info`. */
+const BUCKET_DESCRIPTIONS: Record<string, string> = {
+  goals: "Switchyard: goal records, idempotency keys and cancel flags (written by the coordinator)",
+  effects: "Switchyard: agents' run, effect and journal ledgers (agent.<name>.*) and the executor's actions (action.*)",
+  approvals: "Switchyard: approval records, the policy in force and auto-approval totals (the approval authority's)",
+  cache: "Switchyard: agents' model response caches (agent.<name>.*)",
+  quotas: "Switchyard: spend per tenant and user and window (the coordinator's quotas)",
+};
+
 /**
- * Turns off `Nats-Rollup` headers on a bucket's stream (the KV library creates buckets with them on). A put with
- * `Nats-Rollup: all` replaces every key of the bucket, and the server's permissions cannot tell it from a plain put:
- * an agent allowed to write only its own ledger keys could wipe every agent's ledger and the executor's. Switchyard
- * never purges a key (it deletes, which needs no rollup), so a rollup is refused for everyone.
+ * Brings a bucket's stream to Switchyard's settings: a description, and no `Nats-Rollup` headers (the KV library
+ * creates buckets with them on). A put with `Nats-Rollup: all` replaces every key of the bucket, and the server's
+ * permissions cannot tell it from a plain put: an agent allowed to write only its own ledger keys could wipe every
+ * agent's ledger and the executor's. Switchyard never purges a key (it deletes, which needs no rollup), so a rollup
+ * is refused for everyone.
  */
-async function denyRollups(bus: Bus, bucket: string): Promise<void> {
+async function settleBucket(bus: Bus, bucket: string, role: string): Promise<void> {
   const stream = `KV_${bucket}`;
   const info = await bus.jsm.streams.info(stream);
-  if (info.config.allow_rollup_hdrs) await bus.jsm.streams.update(stream, { allow_rollup_hdrs: false });
+  const description = BUCKET_DESCRIPTIONS[role];
+  if (info.config.allow_rollup_hdrs || info.config.description !== description) {
+    await bus.jsm.streams.update(stream, { allow_rollup_hdrs: false, description });
+  }
 }
 
 /** Sets how long a bucket keeps an entry after its last write (`0`: forever), if it is not set so already. */

@@ -1,6 +1,6 @@
-// Retention: a finished goal's state (record, idempotency key) and its runs' ledger entries are compacted away once
-// SY_RETENTION_MS has passed since their last write; a deployment that changes the setting applies it to existing
-// buckets. Shown with a retention of seconds.
+// Topology settings. Retention: a finished goal's state (record, idempotency key) and its runs' ledger entries are
+// compacted away once SY_RETENTION_MS has passed since their last write; a deployment that changes the setting
+// applies it to existing buckets (shown with a retention of seconds). Streams and buckets describe themselves.
 import { randomUUID } from "node:crypto";
 import { serveAgent, type ServedAgent } from "@switchyard/agent-kit";
 import { keywordsAgent } from "@switchyard/agent-keywords";
@@ -70,4 +70,13 @@ it("compacts a finished goal's state and its ledger entries after the retention 
 it("keeps state forever with a retention of 0", async () => {
   await ensureTopology({ ...bus, config: { ...bus.config, retentionMs: 0 } });
   expect((await bus.jsm.streams.info(`KV_${bus.names.buckets.goals}`)).config.max_age).toBe(0);
+});
+
+it("describes every stream and bucket, for NATS tooling (`nats stream ls`, `nats kv ls`)", async () => {
+  const { streams, buckets: b } = bus.names;
+  for (const stream of [...Object.values(streams), ...Object.values(b).map((x) => `KV_${x}`)]) {
+    const info = await bus.jsm.streams.info(stream);
+    expect(info.config.description, stream).toMatch(/^Switchyard: \S/);
+    expect(info.config.allow_rollup_hdrs ?? false, stream).toBe(false);
+  }
 });
