@@ -2,9 +2,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { errorMessage } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 
+/**
+ * How the process is: `live` false when it cannot do its work any more (its NATS connection closed for good: a
+ * restart helps), `ready` false while it starts or its connection is down (send it no work for now), and why.
+ */
+export type ProcessHealth = { live: boolean; ready: boolean; detail: string };
+
 /** Options of {@link startMetricsServer}. */
 export type StartMetricsServerOptions = {
   metrics: Pick<Metrics, "text" | "contentType">;
+  /** The process's health for `/healthz` and `/readyz`; default: always live and ready. */
+  health?: () => ProcessHealth;
   /** TCP port; `0` picks a free one (read it from {@link MetricsServer.port}). */
   port: number;
   /** Interface to listen on. Default `127.0.0.1`; `0.0.0.0` in a container, so Prometheus can reach it. */
@@ -21,12 +29,13 @@ export type MetricsServer = {
 };
 
 /**
- * Serves `GET /metrics` (the Prometheus exposition) and `GET /healthz` (200 `ok`) over plain HTTP; any other path
- * is 404 and any other method on these paths 405. Resolves once it listens; rejects if it cannot (port in use).
+ * Serves `GET /metrics` (the Prometheus exposition), `GET /healthz` (liveness: 200 `ok`, 503 when the process cannot
+ * work any more) and `GET /readyz` (readiness: 200 once started and connected, 503 with the reason otherwise) over
+ * plain HTTP; any other path is 404 and any other method on these paths 405. Resolves once it listens; rejects if it cannot (port in use).
  */
 export async function startMetricsServer(opts: StartMetricsServerOptions): Promise<MetricsServer> {
   const host = opts.host ?? "127.0.0.1";
-  const server = createServer((req, res) => void handle(opts.metrics, req, res));
+  const server = createServer((req, res) => void handle(opts, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, host, () => {
@@ -48,20 +57,23 @@ export async function startMetricsServer(opts: StartMetricsServerOptions): Promi
   };
 }
 
-async function handle(
-  metrics: StartMetricsServerOptions["metrics"],
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+const ALWAYS_HEALTHY = (): ProcessHealth => ({ live: true, ready: true, detail: "ok" });
+const PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
+
+async function handle(opts: StartMetricsServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? "/", "http://localhost").pathname;
-  if (path !== "/metrics" && path !== "/healthz") return reply(res, 404, "text/plain; charset=utf-8", "not found\n");
+  if (!PATHS.has(path)) return reply(res, 404, "text/plain; charset=utf-8", "not found\n");
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.setHeader("Allow", "GET, HEAD");
     return reply(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
   }
-  if (path === "/healthz") return reply(res, 200, "text/plain; charset=utf-8", "ok");
+  if (path !== "/metrics") {
+    const health = (opts.health ?? ALWAYS_HEALTHY)();
+    const ok = path === "/healthz" ? health.live : health.ready;
+    return reply(res, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok" : health.detail);
+  }
   try {
-    reply(res, 200, metrics.contentType, await metrics.text());
+    reply(res, 200, opts.metrics.contentType, await opts.metrics.text());
   } catch (err) {
     reply(res, 500, "text/plain; charset=utf-8", `metrics unavailable: ${errorMessage(err)}\n`);
   }

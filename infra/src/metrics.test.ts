@@ -247,6 +247,26 @@ describe("startMetricsServer", () => {
     expect(post.headers.get("allow")).toBe("GET, HEAD");
   });
 
+  it("answers /healthz (liveness) and /readyz (readiness) from the process's health, with the reason", async () => {
+    let health = { live: true, ready: false, detail: "reconnecting to NATS" };
+    server = await startMetricsServer({
+      metrics: createMetrics({ service: "x", defaultMetrics: false }),
+      port: 0,
+      health: () => health,
+    });
+    const base = `http://127.0.0.1:${server.port}`;
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`);
+      return [res.status, await res.text()];
+    };
+    expect(await get("/healthz")).toEqual([200, "ok"]);
+    expect(await get("/readyz")).toEqual([503, "reconnecting to NATS"]);
+    health = { live: true, ready: true, detail: "ok" };
+    expect(await get("/readyz")).toEqual([200, "ok"]);
+    health = { live: false, ready: false, detail: "the NATS connection is closed" };
+    expect(await get("/healthz")).toEqual([503, "the NATS connection is closed"]);
+  });
+
   it("closes promptly with a keep-alive connection open, and fails on a port in use", async () => {
     server = await startMetricsServer({ metrics: createMetrics({ service: "x", defaultMetrics: false }), port: 0 });
     await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).text();

@@ -2,7 +2,7 @@ import { loadConfig, type Config } from "./config.ts";
 import { connectBus, type Bus } from "./connect.ts";
 import { errorMessage } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
+import { startMetricsServer, type MetricsServer, type ProcessHealth } from "./metrics-server.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { initTelemetry } from "./telemetry/tracing.ts";
 import { bindBuckets, ensureTopology, type Buckets } from "./topology.ts";
@@ -80,9 +80,30 @@ export async function runServiceProcess(opts: RunServiceProcessOptions): Promise
 
   try {
     bus = await connectBus({ config, name: opts.service, logger, connectTimeoutMs: 30_000 });
+    const conn = bus.nc;
+    let connected = true;
+    void (async () => {
+      for await (const s of conn.status()) {
+        if (s.type === "disconnect") connected = false;
+        else if (s.type === "reconnect") connected = true;
+      }
+    })();
+    const health = (): ProcessHealth =>
+      conn.isClosed()
+        ? { live: false, ready: false, detail: "the NATS connection is closed" }
+        : !connected
+          ? { live: true, ready: false, detail: "reconnecting to NATS" }
+          : started === undefined
+            ? { live: true, ready: false, detail: "starting" }
+            : { live: true, ready: !stopping, detail: stopping ? "stopping" : "ok" };
     const buckets = opts.topology === "own" ? await ensureTopology(bus) : await bindBuckets(bus);
     if (config.metricsPort !== undefined) {
-      metricsServer = await startMetricsServer({ metrics, port: config.metricsPort, host: config.metricsHost });
+      metricsServer = await startMetricsServer({
+        metrics,
+        port: config.metricsPort,
+        host: config.metricsHost,
+        health,
+      });
       logger.info(
         { event: "metrics.listening", port: metricsServer.port },
         `metrics on :${metricsServer.port}/metrics`,

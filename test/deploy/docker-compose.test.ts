@@ -19,6 +19,7 @@ type Service = {
   environment?: Record<string, string>;
   deploy?: { replicas?: number };
   volumes?: string[];
+  healthcheck?: { test?: string[] };
 };
 const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as {
   services: Record<string, Service>;
@@ -82,6 +83,14 @@ describe("docker-compose.yml", () => {
     for (const [name, svc] of switchyard) {
       expect(svc.deploy?.replicas, name).toBeGreaterThanOrEqual(1);
       expect(svc.build, name).toBe(".");
+    }
+  });
+
+  it("checks each service's readiness on the metrics port every service listens on", () => {
+    for (const [name, svc] of switchyard) {
+      const port = svc.environment?.["SY_METRICS_PORT"];
+      expect(port, name).toBeDefined();
+      expect(svc.healthcheck?.test?.join(" "), name).toContain(`http://127.0.0.1:${port}/readyz`);
     }
   });
 

@@ -46,4 +46,6 @@ it("exposes token, cost, tool, subtask and goal counters after a run", async () 
   const text = await (await fetch(`http://127.0.0.1:${agentPort}/metrics`)).text();
   for (const id of ids) expect(text).not.toContain(id); // no goal ids in labels
   expect((await fetch(`http://127.0.0.1:${agentPort}/healthz`)).status).toBe(200);
+  // Started and connected: ready for work.
+  expect((await fetch(`http://127.0.0.1:${agentPort}/readyz`)).status).toBe(200);
 });
