@@ -189,11 +189,11 @@ describe("createMetrics", () => {
     expect(value(await b.text(), "sy_goals_accepted_total")).toBe(0);
   });
 
-  it("adds Node process metrics prefixed sy_ unless turned off", async () => {
+  it("adds Node process metrics under their standard names (stock dashboards read them) unless turned off", async () => {
     const text = await createMetrics({ service: "x" }).text();
-    expect(text).toMatch(/^sy_process_cpu_user_seconds_total \d/m);
-    expect(text).toMatch(/^sy_nodejs_heap_size_used_bytes \d/m);
-    expect(await createMetrics({ service: "x", defaultMetrics: false }).text()).not.toContain("sy_process_");
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+    expect(await createMetrics({ service: "x", defaultMetrics: false }).text()).not.toContain("process_cpu");
   });
 
   it("withMetrics observes every event and still emits it", async () => {

@@ -16,7 +16,11 @@ export type HostGauge = {
 export type CreateMetricsOptions = {
   /** The service name (`coordinator`, `agent-researcher`, …), the `service` label of service-level metrics. */
   service: string;
-  /** Also collect Node process metrics (CPU, memory, event loop lag, GC), prefixed `sy_`. Default `true`. */
+  /**
+   * Also collect Node process metrics (CPU, memory, event loop lag, GC) under their standard names
+   * (`process_cpu_user_seconds_total`, `nodejs_heap_size_used_bytes`, …), which stock Node dashboards read. Default
+   * `true`.
+   */
   defaultMetrics?: boolean;
 };
 
@@ -50,7 +54,7 @@ const RUN_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 export function createMetrics(opts: CreateMetricsOptions): Metrics {
   const registry = new Registry();
   const registers = [registry];
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "sy_" });
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
 
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Counter<L>({ name, help, labelNames, registers });
