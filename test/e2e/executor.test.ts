@@ -259,11 +259,15 @@ describe("executor, killed with kill -9", () => {
 
     const restarted = startExecutorProcess(s, "executor-crash-1"); // same instance, e.g. a restarted container
     await restarted.ready();
-    await expect.poll(() => outcomesFor(s, proposal.id).length, { timeout: 20_000 }).toBe(1);
-    expect(outcomesFor(s, proposal.id)[0]).toMatchObject({
-      status: "failed",
-      error: expect.stringMatching(/may have run: a person must check/),
-    });
+    await expect.poll(() => outcomesFor(s, proposal.id).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    // On a loaded machine a redelivery may publish the recorded outcome again: the same one, and stored once.
+    for (const outcome of outcomesFor(s, proposal.id)) {
+      expect(outcome).toMatchObject({
+        status: "failed",
+        error: expect.stringMatching(/may have run: a person must check/),
+      });
+    }
+    expect(await storedOutcomes(s)).toBe(1);
     expect(await ledgerEntry(s, proposal.id)).toMatchObject({ state: "failed" });
     await expect.poll(() => settledConsumer(s)).toBe(0);
     expect(payments.requestsFor(proposal.id)).toHaveLength(1);

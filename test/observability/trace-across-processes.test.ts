@@ -51,6 +51,9 @@ it("a multi-agent goal yields one trace whose spans nest across processes", asyn
   for (const agent of ["keywords", "notifier"]) {
     const processSpan = `process ${stack.bus.names.subjects.task(agent)}`;
     await expect.poll(() => named(processSpan).length, { timeout: 10_000 }).toBe(1);
+    // The coordinator's handling of the agent's result ends after the goal's result went out: a later batch.
+    const resultSpan = `process ${stack.bus.names.subjects.results(agent)}`;
+    await expect.poll(() => named(resultSpan).length, { timeout: 10_000 }).toBe(1);
   }
 
   const spans = inTrace();
