@@ -3,7 +3,7 @@
 // `kill -9` hits the node that leads each stream and bucket in turn; the node comes back after a while and catches up
 // before the next leader is killed. Afterwards: every goal finished ok, each finished once (one final GoalResult
 // stored per goal, and no two different ones published), no refund paid twice, no service process died. Runs with
-// the chaos suite (`pnpm test:chaos`), alone: it starts three servers and nine services. SY_NODE_LOSS_GOALS scales it.
+// the chaos suite (`pnpm test:heavy`), alone: it starts three servers and nine services. SY_NODE_LOSS_GOALS scales it.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
