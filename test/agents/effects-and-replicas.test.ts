@@ -49,7 +49,8 @@ it("kill -9 between a write effect and the ack: after redelivery the effect has 
   );
   expect(replayed).toMatchObject({ tool: "send_email", kind: "write" });
   await second.stop();
-});
+  // Longer than the result wait inside, so a slow redelivery fails with what it waited for, not a bare timeout.
+}, 90_000);
 
 it("two replicas share one agent's work, and $SRV.INFO lists the agent card", async () => {
   const replicas = [
