@@ -27,7 +27,7 @@ export { junitOf } from "./junit.ts";
 export { formatSuite, loadSuite, parseSuite } from "./load-suite.ts";
 export type { Observation } from "./observation.ts";
 export { renderReport } from "./render-table.ts";
-export { REPLAY_SCRIPT, replayScript } from "./replay-script.ts";
+export { REPLAY_SCRIPT } from "./replay-script.ts";
 export {
   DEFAULT_CASE_TIMEOUT_MS,
   DEFAULT_CONCURRENCY,

@@ -4,14 +4,14 @@
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { RecordedRun } from "@switchyard/contracts";
-import { registerScript } from "@switchyard/models";
+import { registerScript, scriptFromRecordedRuns } from "@switchyard/models";
 import { z } from "zod";
-import { REPLAY_SCRIPT, replayScript } from "./replay-script.ts";
+import { REPLAY_SCRIPT } from "./replay-script.ts";
 
 const file = process.env["SY_EVAL_RECORDINGS"];
 const entry = process.env["SY_EVAL_AGENT_ENTRY"];
 if (!file || !entry) throw new Error("SY_EVAL_RECORDINGS and SY_EVAL_AGENT_ENTRY must be set");
 const recordings = z.array(RecordedRun).parse(JSON.parse(readFileSync(file, "utf8")));
-registerScript(REPLAY_SCRIPT, replayScript(recordings));
+registerScript(REPLAY_SCRIPT, scriptFromRecordedRuns(recordings));
 process.env["SY_MODEL"] = `scripted:${REPLAY_SCRIPT}`;
 await import(pathToFileURL(entry).href);

@@ -1,5 +1,5 @@
 // Scores one run of a case: every check the case carries, plus what a baseline needs to see a change.
-import { createHash } from "node:crypto";
+import { canonicalJson, sha256Hex } from "@switchyard/infra";
 import type { CheckResult } from "./check-result.ts";
 import { checkCost, type CostMetrics } from "./checks/cost-check.ts";
 import type { Judge } from "./checks/llm-judge.ts";
@@ -33,21 +33,10 @@ export function outputDigestsOf(result: Observation["result"]): Record<string, s
   return out;
 }
 
-/** JSON with sorted keys, so equal values hash alike. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}
-
 /** The first 12 hex digits of the SHA-256 of the value's canonical JSON. */
 export function digestOf(value: unknown): string {
-  return createHash("sha256")
-    .update(canonicalJson(value) ?? "undefined")
-    .digest("hex")
-    .slice(0, 12);
+  // JSON has no undefined: an absent output hashes as the word.
+  return sha256Hex(value === undefined ? "undefined" : canonicalJson(value)).slice(0, 12);
 }
 
 /** The metrics of a run: the goal's usage (planner included) and the wall time the runner measured. */

@@ -3,6 +3,7 @@ export { ModelError, ModelsError } from "./errors.ts";
 export { createOpenAIProvider } from "./openai-provider.ts";
 export { costOf, modelPrice, registerModelPrices } from "./prices.ts";
 export { modelFromEnv, resolveModel } from "./resolve-model.ts";
+export { scriptFromRecordedRuns } from "./recorded-script.ts";
 export { createScriptedProvider, estimateTokens, findScript, registerScript } from "./scripted-provider.ts";
 export { invalidResponse, kindForStatus, toModelError } from "./sdk-error.ts";
 export type { AnthropicProviderOptions } from "./anthropic-provider.ts";

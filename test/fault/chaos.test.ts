@@ -4,15 +4,18 @@
 // refund paid twice (counted at the payments stub). Runs on its own after the other suites (`pnpm test`), as it loads
 // the machine and kills processes. SY_CHAOS_GOALS and SY_CHAOS_KILLS scale it; figures are printed.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ApprovalDecision, Goal, WIRE_VERSION, type GoalResult } from "@switchyard/contracts";
+import { ApprovalDecision, WIRE_VERSION, type GoalResult } from "@switchyard/contracts";
 import { publishJson } from "@switchyard/infra";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  DEMO_SUPPORT_SERVICES,
+  smallRefundPolicyFile,
+  submitLoadGoal,
+  type LoadGoal,
+} from "../fixtures/demo-support-load.ts";
 import { startFakePayments, type FakePayments } from "../fixtures/fake-payments.ts";
 import { startFaultStack, type FaultStack } from "../fixtures/fault-stack.ts";
-import { ENTRIES, type ServiceProcess } from "../fixtures/processes.ts";
+import type { ServiceProcess } from "../fixtures/processes.ts";
 import { waitForStoredResult } from "../fixtures/wait-for-goal.ts";
 
 const GOALS = Number(process.env["SY_CHAOS_GOALS"] ?? 200);
@@ -20,33 +23,18 @@ const KILLS = Number(process.env["SY_CHAOS_KILLS"] ?? 100);
 let stack: FaultStack;
 let payments: FakePayments;
 
-/** The services, by name, each started again (same name) whenever it is killed. */
-const SERVICES: Array<[string, string]> = [
-  ["coordinator-1", ENTRIES.coordinator],
-  ["coordinator-2", ENTRIES.coordinator],
-  ["keywords", ENTRIES.keywords],
-  ["report", ENTRIES.report],
-  ["classifier", ENTRIES.classifier],
-  ["researcher", ENTRIES.researcher],
-  ["writer", ENTRIES.writer],
-  ["refunds", ENTRIES.refunds],
-  ["executor", ENTRIES.executor],
-];
 const running = new Map<string, ServiceProcess>();
 
 beforeAll(async () => {
   payments = await startFakePayments();
-  // Refunds up to 50 USD approve themselves (no cumulative ceilings: the orders repeat across goals here).
-  const policies = join(mkdtempSync(join(tmpdir(), "sy-chaos-")), "policies.json");
-  writeFileSync(policies, JSON.stringify({ tools: { issue_refund: { autoApprove: { path: "amountUsd", max: 50 } } } }));
   stack = await startFaultStack({
     SY_ACK_WAIT_MS: "3000",
     SY_MAX_DELIVER: "100",
-    SY_APPROVAL_POLICIES_FILE: policies,
+    SY_APPROVAL_POLICIES_FILE: smallRefundPolicyFile(),
     SY_PAYMENTS_URL: payments.url,
   });
   await Promise.all(
-    SERVICES.map(([name, entry]) => {
+    DEMO_SUPPORT_SERVICES.map(([name, entry]) => {
       const p = stack.startService(name, entry);
       running.set(name, p);
       return p.ready();
@@ -62,7 +50,7 @@ afterAll(async () => {
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
 it(`${GOALS} goals under ${KILLS} kill -9s: none lost, none stuck, none twice, no refund paid twice`, async () => {
-  const goals = Array.from({ length: GOALS }, (_, i) => ({
+  const goals: LoadGoal[] = Array.from({ length: GOALS }, (_, i) => ({
     id: randomUUID(),
     // Every other goal is a support ticket: an auto-approved 24 USD refund (A-1002) or a 129 USD one a person approves.
     plan: i % 2 === 0 ? "demo" : "support",
@@ -104,14 +92,14 @@ it(`${GOALS} goals under ${KILLS} kill -9s: none lost, none stuck, none twice, n
   const chaos = (async () => {
     while (kills < KILLS) {
       await new Promise((r) => setTimeout(r, 1_000 + Math.random() * 1_000));
-      const victim = pick([...SERVICES.map(([n]) => n), "nats-server"]);
+      const victim = pick([...DEMO_SUPPORT_SERVICES.map(([n]) => n), "nats-server"]);
       kills++;
       killed[victim] = (killed[victim] ?? 0) + 1;
       if (victim === "nats-server") {
         await stack.server.restart({ hard: true });
         continue;
       }
-      const entry = SERVICES.find(([n]) => n === victim)?.[1] ?? "";
+      const entry = DEMO_SUPPORT_SERVICES.find(([n]) => n === victim)?.[1] ?? "";
       await running.get(victim)?.kill9();
       running.set(victim, stack.startService(victim, entry));
     }
@@ -120,23 +108,7 @@ it(`${GOALS} goals under ${KILLS} kill -9s: none lost, none stuck, none twice, n
   // Goals arrive through the chaos, a few at a time; a publish during a server restart is retried.
   const started = Date.now();
   for (const g of goals) {
-    const goal = Goal.parse({
-      v: WIRE_VERSION,
-      id: g.id,
-      tenant: "acme",
-      user: "ana",
-      text: g.plan === "demo" ? "Budgets stop loops. Agents need budgets." : `Refund order ${g.orderId}, it broke.`,
-      plan: g.plan,
-      input: g.plan === "support" ? { customerId: "C-42", orderId: g.orderId } : undefined,
-    });
-    for (;;) {
-      try {
-        await publishJson(stack.bus, stack.bus.names.subjects.goalSubmit("acme"), Goal, goal, { msgId: g.id });
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    await submitLoadGoal(stack.bus, g);
     await new Promise((r) => setTimeout(r, Math.max(0, (KILLS * 1_500) / GOALS - 50)));
   }
   await chaos;

@@ -6,16 +6,18 @@
 // the chaos suite (`pnpm test:heavy`), alone: it starts three servers and nine services. SY_NODE_LOSS_GOALS scales it.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Goal, GoalRecord, GoalResult, WIRE_VERSION } from "@switchyard/contracts";
-import { findNatsServerBinary, getJson, publishJson, readStoredJson } from "@switchyard/infra";
+import { GoalRecord, GoalResult } from "@switchyard/contracts";
+import { findNatsServerBinary, getJson, readStoredJson } from "@switchyard/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  DEMO_SUPPORT_SERVICES,
+  smallRefundPolicyFile,
+  submitLoadGoal,
+  type LoadGoal,
+} from "../fixtures/demo-support-load.ts";
 import { startFakePayments, type FakePayments } from "../fixtures/fake-payments.ts";
 import { startFaultStack, type FaultStack } from "../fixtures/fault-stack.ts";
 import { startTestNatsCluster, type NatsCluster } from "../fixtures/nats-cluster.ts";
-import { ENTRIES } from "../fixtures/processes.ts";
 import { describeStreams, streamLeader, waitForCurrentReplicas } from "../fixtures/stream-leaders.ts";
 import { waitForStoredResults } from "../fixtures/wait-for-goal.ts";
 
@@ -55,38 +57,21 @@ let cluster: NatsCluster;
 let stack: FaultStack;
 let payments: FakePayments;
 
-const SERVICES: Array<[string, string]> = [
-  ["coordinator-1", ENTRIES.coordinator],
-  ["coordinator-2", ENTRIES.coordinator],
-  ["keywords", ENTRIES.keywords],
-  ["report", ENTRIES.report],
-  ["classifier", ENTRIES.classifier],
-  ["researcher", ENTRIES.researcher],
-  ["writer", ENTRIES.writer],
-  ["refunds", ENTRIES.refunds],
-  ["executor", ENTRIES.executor],
-];
-
 describe.skipIf(!runNodeLoss)("node loss", () => {
   beforeAll(async () => {
     payments = await startFakePayments();
-    // Refunds up to 50 USD approve themselves: A-1002 (24 USD) needs no person.
-    const policies = join(mkdtempSync(join(tmpdir(), "sy-node-loss-")), "policies.json");
-    writeFileSync(
-      policies,
-      JSON.stringify({ tools: { issue_refund: { autoApprove: { path: "amountUsd", max: 50 } } } }),
-    );
     cluster = await startTestNatsCluster();
     stack = await startFaultStack(
       {
         SY_REPLICAS: "3",
         SY_ACK_WAIT_MS: "5000",
-        SY_APPROVAL_POLICIES_FILE: policies,
+        // Refunds up to 50 USD approve themselves: A-1002 (24 USD) needs no person.
+        SY_APPROVAL_POLICIES_FILE: smallRefundPolicyFile(),
         SY_PAYMENTS_URL: payments.url,
       },
       async () => cluster,
     );
-    await Promise.all(SERVICES.map(([name, entry]) => stack.startService(name, entry).ready(60_000)));
+    await Promise.all(DEMO_SUPPORT_SERVICES.map(([name, entry]) => stack.startService(name, entry).ready(60_000)));
   }, 120_000);
 
   afterAll(async () => {
@@ -111,9 +96,10 @@ describe.skipIf(!runNodeLoss)("node loss", () => {
   }
 
   it(`${GOALS} goals while the leader of every stream is killed in turn: all ok, each once, no refund twice`, async () => {
-    const goals = Array.from({ length: GOALS }, (_, i) => ({
+    const goals: LoadGoal[] = Array.from({ length: GOALS }, (_, i) => ({
       id: randomUUID(),
       plan: i % 2 === 0 ? "demo" : "support",
+      orderId: "A-1002",
     }));
     const streams = targets();
     const kills: string[] = [];
@@ -135,23 +121,7 @@ describe.skipIf(!runNodeLoss)("node loss", () => {
 
     // A publish while the goals stream has no leader fails; the backend retries, as a real one would.
     for (const g of goals) {
-      const goal = Goal.parse({
-        v: WIRE_VERSION,
-        id: g.id,
-        tenant: "acme",
-        user: "ana",
-        text: g.plan === "demo" ? "Budgets stop loops. Agents need budgets." : "Refund order A-1002, it broke.",
-        plan: g.plan,
-        input: g.plan === "support" ? { customerId: "C-42", orderId: "A-1002" } : undefined,
-      });
-      for (;;) {
-        try {
-          await publishJson(stack.bus, stack.bus.names.subjects.goalSubmit("acme"), Goal, goal, { msgId: g.id });
-          break;
-        } catch {
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
+      await submitLoadGoal(stack.bus, g);
       await new Promise((r) => setTimeout(r, SUBMIT_EVERY_MS));
     }
     await killer;

@@ -7,7 +7,7 @@ export { runLlmAgent } from "./loop/run-llm-agent.ts";
 export { effectKey } from "./loop/tool-executor.ts";
 export { effectiveBudget, runSubtask } from "./run-subtask.ts";
 export { kvResponseCache, responseCacheKey, withResponseCache } from "./model/response-cache.ts";
-export { replayRecordedRun, scriptFromRecordedRun } from "./recorded-run.ts";
+export { replayRecordedRun } from "./recorded-run.ts";
 export { runAgent } from "./run-agent.ts";
 export { serveAgent } from "./serve-agent.ts";
 export { createSubtaskLedger } from "./subtask-ledger.ts";
@@ -45,6 +45,7 @@ export {
   registerModelPrices,
   registerScript,
   resolveModel,
+  scriptFromRecordedRuns,
 } from "@switchyard/models";
 export type {
   ChatMessage,

@@ -1,13 +1,13 @@
 import type { RecordedRun } from "@switchyard/contracts";
 import { createLogger } from "@switchyard/infra";
-import { createScriptedProvider } from "@switchyard/models";
+import { createScriptedProvider, scriptFromRecordedRuns } from "@switchyard/models";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineAgent } from "./define-agent.ts";
 import { defineTool } from "./define-tool.ts";
 import { createMemoryEffectsLedger } from "./effects-ledger.ts";
 import { runLlmAgent } from "./loop/run-llm-agent.ts";
-import { replayRecordedRun, scriptFromRecordedRun } from "./recorded-run.ts";
+import { replayRecordedRun } from "./recorded-run.ts";
 
 let reads = 0;
 const lookup = defineTool({
@@ -71,7 +71,7 @@ describe("a recorded run", () => {
 
   it("becomes a script: the production conversation runs offline, with the tools live", async () => {
     reads = 0;
-    const script = scriptFromRecordedRun(recorded);
+    const script = scriptFromRecordedRuns([recorded]);
     const outcome = await runLlmAgent({
       agent,
       model: {

@@ -1,8 +1,9 @@
-// A recorded run (its journal, as `switchyard journal <goalId> --json` exports it) used offline: replayed against the
-// agent's current code to reproduce a production run step by step, or turned into a script so the run is a fixture.
+// A recorded run (its journal, as `switchyard journal <goalId> --json` exports it) replayed offline against the
+// agent's current code, to reproduce a production run step by step. (To make it a fixture instead, its model
+// responses become a script: `scriptFromRecordedRuns` of @switchyard/models.)
 import type { ActionProposal, RecordedRun } from "@switchyard/contracts";
 import { createLogger, type StepEventInput } from "@switchyard/infra";
-import { ModelError, type Script, type ScriptedReply } from "@switchyard/models";
+import { ModelError } from "@switchyard/models";
 import type { LlmAgentDefinition } from "./define-agent.ts";
 import { createMemoryEffectsLedger, EffectEntry } from "./effects-ledger.ts";
 import { runLlmAgent, type LlmRunOutcome } from "./loop/run-llm-agent.ts";
@@ -97,30 +98,5 @@ export async function replayRecordedRun(agent: LlmAgentDefinition, run: Recorded
     proposals,
     ...(divergence === undefined ? {} : { divergence }),
     wentPastRecording: model.asked,
-  };
-}
-
-/**
- * A script that answers as the recorded run's model did, in order: register it (`registerScript(name, script)`) and
- * an agent with `model: "scripted:<name>"` runs the production conversation offline, with its tools live. A new run
- * (a first call with only the task in its messages) starts from the first response again.
- */
-export function scriptFromRecordedRun(run: RecordedRun): Script {
-  const responses = run.entries.flatMap((e) => (e.kind === "model" ? [e.response] : []));
-  let next = 0;
-  return {
-    reply: ({ request }) => {
-      if (request.messages.length === 1) next = 0;
-      const response = responses[next++];
-      if (response === undefined) {
-        throw new ModelError("invalid_response", `the recorded run has ${responses.length} model responses, no more`);
-      }
-      const reply: ScriptedReply = {
-        text: response.text,
-        toolCalls: response.toolCalls.map((c) => ({ name: c.name, args: c.args })),
-        usage: response.usage,
-      };
-      return reply;
-    },
   };
 }

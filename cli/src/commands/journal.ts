@@ -11,7 +11,7 @@ export const JOURNAL_USAGE = `switchyard journal <goalId> [--json] [--nats <url>
   Shows the run journals of a goal's LLM subtasks: every model response (tools called, tokens, the attempt that paid)
   and every read tool's result, in order — what a resumed run replays instead of calling again.
   --json         print the recorded runs as JSON ([{ agent, goalId, subtaskId, root, task, entries, effects }]): a
-                 fixture for replayRecordedRun (replay against changed code) or scriptFromRecordedRun (agent-kit)
+                 fixture for replayRecordedRun (replay against changed code) or scriptFromRecordedRuns (a fixture)
   --nats <url>   NATS server (default: $NATS_URL, else the stack \`switchyard up\` runs)
   --as <id>      act as this identity (default operator)
 Exit code: 0 printed, ${JOURNAL_NOT_FOUND} no journal for that goal id, 2 bad usage, 1 anything else.`;

@@ -1,7 +1,8 @@
 import type { RecordedRun } from "@switchyard/contracts";
-import { createScriptedProvider, type ModelRequest } from "@switchyard/models";
+import { createScriptedProvider } from "./scripted-provider.ts";
+import type { ModelRequest } from "./types.ts";
 import { describe, expect, it } from "vitest";
-import { replayScript } from "./replay-script.ts";
+import { scriptFromRecordedRuns } from "./recorded-script.ts";
 
 const response = (name: string, args: unknown, tokens: number) => ({
   kind: "model" as const,
@@ -29,7 +30,7 @@ const request = (input: unknown, assistantTurns: number): ModelRequest =>
     ],
   }) as unknown as ModelRequest;
 
-describe("replayScript", () => {
+describe("scriptFromRecordedRuns", () => {
   const runs = [
     recording({ orderId: "A-1", request: "refund" }, [
       response("get_order", { orderId: "A-1" }, 100),
@@ -37,7 +38,7 @@ describe("replayScript", () => {
     ]),
     recording({ orderId: "A-2" }, [response("final_answer", { answer: 2 }, 50)]),
   ];
-  const model = createScriptedProvider("eval-replay", replayScript(runs));
+  const model = createScriptedProvider("eval-replay", scriptFromRecordedRuns(runs));
 
   it("answers each turn with the recorded response of the run whose task input matches (key order ignored)", async () => {
     const first = await model.complete(request({ request: "refund", orderId: "A-1" }, 0));
@@ -49,7 +50,7 @@ describe("replayScript", () => {
   });
 
   it("fails clearly for an unknown task or past the end of the recording", async () => {
-    await expect(model.complete(request({ orderId: "A-9" }, 0))).rejects.toThrow(/no recorded run has this task input/);
+    await expect(model.complete(request({ orderId: "A-9" }, 0))).rejects.toThrow(/none has this task input/);
     await expect(model.complete(request({ orderId: "A-2" }, 1))).rejects.toThrow(/has 1 model responses/);
   });
 });
