@@ -15,6 +15,7 @@ export const SubtaskState = z.discriminatedUnion("type", [
     attempt: z.int().positive().optional().describe("Set when the subtask is sent again (answer, retry, fallback)."),
     notBefore: Timestamp.optional().describe("A retry waits for its backoff: not dispatched before this time."),
     agent: AgentName.optional().describe("A fallback agent that runs it instead of the planned one."),
+    timerScheduled: z.boolean().optional().describe("The timer that ends its backoff is in the goals stream."),
   }),
   z.object({
     type: z.literal("dispatched"),

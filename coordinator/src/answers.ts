@@ -1,8 +1,7 @@
 import type { GoalAnswer } from "@switchyard/contracts";
 import type { InvalidDelivery } from "@switchyard/infra";
-import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
-import { answerRecord } from "./goal-state.ts";
+import { applyInput, flushGoal } from "./reactor/react.ts";
 import { senderOf } from "./senders.ts";
 
 /**
@@ -20,19 +19,22 @@ export async function handleAnswer(answer: GoalAnswer, person: string, deps: Coo
     ]);
     return;
   }
-  const before = await deps.store.get(answer.goalId);
-  const waiting = before === undefined ? [] : Object.keys(before.value.subtasks);
-  const after =
-    before === undefined ? undefined : await deps.store.update(answer.goalId, (r) => answerRecord(r, answer, person));
+  const applied = await applyInput(answer.goalId, { type: "answer", answer, answeredBy: person }, deps);
+  const reaction = applied && { before: applied.before, after: applied.record.value };
+  // Resumed: subtasks that waited for input before the answer and run again after it.
   const resumed =
-    after?.phase.type === "running"
-      ? waiting.filter(
-          (id) => after.subtasks[id]?.type === "pending" && before?.value.subtasks[id]?.type === "finished",
-        )
-      : [];
-  if (after === undefined || resumed.length === 0) {
+    reaction === undefined
+      ? []
+      : Object.keys(reaction.before.subtasks).filter((id) => {
+          const was = reaction.before.subtasks[id];
+          const now = reaction.after.subtasks[id];
+          return was?.type === "finished" && was.result.status === "needs_input" && now?.type !== "finished";
+        });
+  if (reaction === undefined || resumed.length === 0) {
+    // A redelivered answer whose resume was written but not sent before a crash finds nothing to resume: send it.
+    await flushGoal(answer.goalId, deps, applied?.record);
     await reject(
-      before === undefined
+      reaction === undefined
         ? `answer for unknown goal "${answer.goalId}"`
         : `goal "${answer.goalId}" has no subtask waiting for input${answer.subtaskId ? ` named "${answer.subtaskId}"` : ""}`,
     );
@@ -42,11 +44,11 @@ export async function handleAnswer(answer: GoalAnswer, person: string, deps: Coo
   await deps.events.emitSafely({
     type: "goal.resumed",
     goalId: answer.goalId,
-    tenant: after.goal.tenant,
+    tenant: reaction.after.goal.tenant,
     subtaskIds: resumed,
     answeredBy: person,
   });
-  await advanceGoal(answer.goalId, deps);
+  await flushGoal(answer.goalId, deps, applied?.record);
 }
 
 /** An answer message that breaks the schema: reported (it names no goal we can resume). */

@@ -1,10 +1,9 @@
 import type { Msg } from "@nats-io/transport-node";
 import { CancelReply, CancelRequest, PersonId, TenantId, WIRE_VERSION } from "@switchyard/contracts";
 import { describeIssues, errorMessage, respondToInbox, toValidationIssues } from "@switchyard/infra";
-import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
+import { react } from "./reactor/react.ts";
 import { serveRequests } from "./request-server.ts";
-import { cancelRecord } from "./goal-state.ts";
 
 /** Who asked, read from `<prefix>.goals.cancel.<kind>.<id>` (the server pins `<id>` to the requester's identity). */
 type Requester = { kind: "tenant" | "person"; id: string };
@@ -29,13 +28,12 @@ async function cancelFor(requester: Requester, request: CancelRequest, deps: Coo
   if (found.value.phase.type === "finished") return { ok: true, data: found.value.phase.result, alreadyEnded: true };
   const requestedBy = `${requester.kind}:${requester.id}`;
   await deps.store.requestCancel({ ...request, requestedBy });
-  const after = await deps.store.update(request.goalId, (r) => cancelRecord(r, request.reason, new Date()));
+  const after = (await react(request.goalId, { type: "cancel", reason: request.reason }, deps))?.after;
   deps.logger.info(
     { event: "goal.cancelled", goalId: request.goalId, reason: request.reason, by: requestedBy },
     "goal cancelled",
   );
-  await advanceGoal(request.goalId, deps);
-  if (after.phase.type !== "finished") {
+  if (after?.phase.type !== "finished") {
     return { ok: false, error: { code: "SY_ERR_INTERNAL", message: `goal "${request.goalId}" did not end` } };
   }
   return { ok: true, data: after.phase.result, alreadyEnded: false };

@@ -7,8 +7,6 @@ import {
   applyResult,
   cancelRecord,
   claimDispatch,
-  markAnnounced,
-  markPublished,
   settleProposal,
 } from "./goal-state.ts";
 
@@ -63,8 +61,6 @@ describe("goal state", () => {
     const claimed = claimDispatch(start, ["a"], now);
     expect(claimed?.subtasks["a"]).toMatchObject({ type: "dispatched", published: false });
     expect(claimed && claimDispatch(claimed, ["a"], now)).toBeUndefined();
-    const published = claimed && markPublished(claimed, ["a"]);
-    expect(published?.subtasks["a"]).toMatchObject({ published: true });
   });
 
   it("ignores a duplicate result", () => {
@@ -170,13 +166,6 @@ describe("goal state", () => {
     if (r.phase.type !== "finished") return;
     expect(r.phase.result.usage).toMatchObject({ steps: 2, inputTokens: 20, outputTokens: 10 });
     expect(r.phase.result.usage.costUsd).toBeCloseTo(0.02);
-  });
-
-  it("announces a finished goal once", () => {
-    const r = runTo(["a", "b", "c", "d"]);
-    const announced = markAnnounced(r);
-    expect(announced?.phase).toMatchObject({ announced: true });
-    expect(announced && markAnnounced(announced)).toBeUndefined();
   });
 });
 

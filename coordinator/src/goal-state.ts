@@ -80,20 +80,6 @@ export function claimDispatch(record: GoalRecord, ids: string[], now: Date): Goa
   return { ...record, subtasks };
 }
 
-/** Marks dispatched subtasks as stored in the tasks stream. */
-export function markPublished(record: GoalRecord, ids: string[]): GoalRecord | undefined {
-  const subtasks = { ...record.subtasks };
-  let changed = false;
-  for (const id of ids) {
-    const s = subtasks[id];
-    if (s?.type === "dispatched" && !s.published) {
-      subtasks[id] = { ...s, published: true };
-      changed = true;
-    }
-  }
-  return changed ? { ...record, subtasks } : undefined;
-}
-
 /**
  * Records a subtask's result and finishes the goal when it is decided: a subtask that did not end `ok` ends the
  * goal with that status (its pending subtasks skipped); all subtasks `ok` ends it `ok`.
@@ -257,11 +243,6 @@ export function expireRecord(record: GoalRecord, now: Date): GoalRecord | undefi
   return endForLimit(record, "limit_time", now);
 }
 
-/** Marks the goal's deadline timer as published. */
-export function markDeadlineScheduled(record: GoalRecord): GoalRecord | undefined {
-  return record.deadlineScheduled === true ? undefined : { ...record, deadlineScheduled: true };
-}
-
 /**
  * Resumes a paused goal with a person's answer (`answeredBy`: the authenticated person): each subtask waiting for
  * input (or the one named) goes back to pending with its next attempt, and the answer is kept to be sent along.
@@ -298,12 +279,6 @@ function withoutMs(usage: Usage): Omit<Usage, "ms"> {
 
 /** Statuses that pause a subtask rather than end it: a person answers or decides, then it can go on. */
 const PAUSES = new Set<RunStatus>(["needs_input", "needs_approval"]);
-
-/** Marks the done event as published. */
-export function markAnnounced(record: GoalRecord): GoalRecord | undefined {
-  if (record.phase.type === "running" || record.phase.announced) return undefined;
-  return { ...record, phase: { ...record.phase, announced: true } };
-}
 
 function pause(record: GoalRecord, status: "needs_input" | "needs_approval", now: Date): GoalRecord {
   const pauses = (record.pausesSoFar ?? 0) + 1;

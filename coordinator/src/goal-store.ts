@@ -4,10 +4,17 @@ import { createJson, getJson, sha256Hex, updateJson, type Buckets, type Bus, typ
 /** Goal records and idempotency claims in KV `<prefix>_goals`; every write is compare-and-set. */
 export type GoalStore = {
   get(goalId: string): Promise<Versioned<GoalRecord> | undefined>;
-  /** Stores a new record; `false` when one already exists (the goal was accepted before). */
-  create(record: GoalRecord): Promise<boolean>;
-  /** Applies a pure transition with compare-and-set, retried on conflict; returns the record afterwards. */
-  update(goalId: string, transition: (r: GoalRecord) => GoalRecord | undefined): Promise<GoalRecord>;
+  /** Stores a new record and returns it with its revision; `undefined` when one already exists (accepted before). */
+  create(record: GoalRecord): Promise<Versioned<GoalRecord> | undefined>;
+  /**
+   * Applies a pure transition with compare-and-set, retried on conflict; returns the record afterwards. `known` (a
+   * version just read or written) saves the first read.
+   */
+  update(
+    goalId: string,
+    transition: (r: GoalRecord) => GoalRecord | undefined,
+    known?: Versioned<GoalRecord>,
+  ): Promise<Versioned<GoalRecord>>;
   /**
    * Claims a tenant's idempotency key for a goal id. Returns the goal id the key belongs to: `goalId` itself when
    * this call (or an earlier delivery of the same goal) claimed it, another id when the goal is a duplicate. Keys are
@@ -35,14 +42,15 @@ export function createGoalStore(bus: Bus, buckets: Buckets): GoalStore {
       return found?.value.goal.tenant === tenant ? found : undefined;
     },
     async create(record) {
-      return (await createJson(kv, keys.goal(record.goal.id), GoalRecord, record)) !== undefined;
+      const revision = await createJson(kv, keys.goal(record.goal.id), GoalRecord, record);
+      return revision === undefined ? undefined : { value: record, revision };
     },
-    async update(goalId, transition) {
-      const after = await updateJson(kv, keys.goal(goalId), GoalRecord, (r) => {
+    async update(goalId, transition, known) {
+      const decide = (r: GoalRecord) => {
         const next = transition(r);
-        return next === undefined ? { keep: true } : { write: next };
-      });
-      return after.value;
+        return next === undefined ? { keep: true as const } : { write: next };
+      };
+      return updateJson(kv, keys.goal(goalId), GoalRecord, decide, known);
     },
     async waitForResult(goalId, timeoutMs) {
       // A watch delivers the current value first, so a result that is already there is seen at once.

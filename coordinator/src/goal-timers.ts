@@ -1,8 +1,7 @@
 import type { GoalTimer } from "@switchyard/contracts";
 import { RetryLater } from "@switchyard/infra";
-import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
-import { expireRecord } from "./goal-state.ts";
+import { react } from "./reactor/react.ts";
 
 /** Longest a timer sleeps between checks (a far deadline is re-checked, so a changed clock or config is noticed). */
 const MAX_SLEEP_MS = 3_600_000;
@@ -22,11 +21,10 @@ export async function handleTimer(timer: GoalTimer, deps: CoordinatorDeps): Prom
     if (timer.proposalId !== undefined) await deps.approvals?.onReviewDue(timer.proposalId);
     return;
   }
-  if (timer.kind === "deadline") {
-    const after = await deps.store.update(timer.goalId, (r) => expireRecord(r, new Date())).catch(() => undefined);
-    if (after?.phase.type === "finished" && after.phase.result.status === "limit_time") {
-      deps.logger.warn({ event: "goal.deadline", goalId: timer.goalId }, "goal deadline passed");
-    }
+  // A timer of a goal that ended (or of a retry already dispatched) finds nothing to change and sends nothing.
+  const reaction = await react(timer.goalId, { type: timer.kind === "deadline" ? "deadline" : "wake" }, deps);
+  const after = reaction?.after;
+  if (timer.kind === "deadline" && reaction?.before.phase.type === "running" && after?.phase.type === "finished") {
+    deps.logger.warn({ event: "goal.deadline", goalId: timer.goalId }, "goal deadline passed");
   }
-  await advanceGoal(timer.goalId, deps);
 }

@@ -2,14 +2,7 @@ export { createCoordinator, DEFAULT_GOAL_MS, DEFAULT_PLAN } from "./coordinator.
 export { CoordinatorEnv, loadCoordinatorEnv } from "./config.ts";
 export { CoordinatorError } from "./errors.ts";
 export { findCycle, readySubtasks, sinks } from "./dag.ts";
-export {
-  acceptedRecord,
-  applyResult,
-  claimDispatch,
-  markAnnounced,
-  markPublished,
-  refusedRecord,
-} from "./goal-state.ts";
+export { acceptedRecord, applyResult, claimDispatch, refusedRecord } from "./goal-state.ts";
 export { choosePlan } from "./intake.ts";
 export {
   createAgentCatalog,

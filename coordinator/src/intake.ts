@@ -21,9 +21,11 @@ import {
   type InvalidDelivery,
   type Span,
 } from "@switchyard/infra";
-import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
+import { goalDeadline } from "./goal-deadline.ts";
 import { acceptedRecord, refusedRecord } from "./goal-state.ts";
+import { decide } from "./reactor/decide.ts";
+import { flushGoal, react } from "./reactor/react.ts";
 import type { PlanFailureStatus, PlanRequest } from "./planner/llm-planner.ts";
 import { withPlannerUsage } from "./planner/planner-usage.ts";
 import { senderOf } from "./senders.ts";
@@ -142,7 +144,7 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
   // An LLM plan costs money: a goal that already has a record (redelivered, resubmitted) is not planned again.
   if (planName === "llm" && existing !== undefined) {
     if (ctx.deliveryCount === 1) await reportResubmission(goal, idempotencyKey, deps);
-    await advanceGoal(goal.id, deps);
+    await react(goal.id, { type: "wake" }, deps);
     return;
   }
   // Taken before planning: the planner's time counts against the goal's wall time.
@@ -172,7 +174,7 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
         );
   const now = new Date();
   const cancelled = (await store.cancelRequest(goal.id)) !== undefined;
-  const record = withPlannerUsage(
+  const planned = withPlannerUsage(
     cancelled
       ? refusedRecord(goal, { status: "cancelled" }, trace, now)
       : "plan" in choice
@@ -181,23 +183,26 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     choice.plannerUsage,
     !cancelled && "status" in choice ? choice.status : undefined,
   );
-  if (await store.create(record)) {
+  // Created with its first subtasks already claimed: the reactor's decision on a new record, in the same write.
+  const record = decide(planned, { type: "submitted" }, { now, failurePolicies: deps.failurePolicies }) ?? planned;
+  const created = await store.create(record);
+  if (created !== undefined) {
     log.info({ event: "goal.accepted", traceId, plan: goal.plan ?? deps.defaultPlan }, "goal accepted");
-    await events.emitSafely({
-      type: "goal.accepted",
-      goalId: goal.id,
-      tenant,
-      user: goal.user,
-      plan: goal.plan ?? deps.defaultPlan,
-    });
-    if (record.plan !== undefined)
-      await events.emitSafely({
-        type: "plan.created",
-        goalId: goal.id,
-        tenant,
-        plan: record.plan,
-        usage: record.plannerUsage,
-      });
+    // Sent together; on one connection they reach the events stream in this order, before the dispatch events.
+    await Promise.all([
+      events.emitSafely({ type: "goal.accepted", goalId: goal.id, tenant, user: goal.user, plan: planName }),
+      record.plan === undefined
+        ? undefined
+        : events.emitSafely({
+            type: "plan.created",
+            goalId: goal.id,
+            tenant,
+            plan: record.plan,
+            usage: record.plannerUsage,
+          }),
+      flushGoal(goal.id, deps, created),
+    ]);
+    return;
   } else if ((await store.getOwn(tenant, goal.id)) === undefined) {
     // Another tenant created a goal of this id between the check above and now.
     const reason = `goal id "${goal.id}" is already taken; submit the goal under another id`;
@@ -207,7 +212,8 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     // A second submission of the same goal (a redelivery after a crash is expected and not reported).
     await reportResubmission(goal, idempotencyKey, deps);
   }
-  await advanceGoal(goal.id, deps);
+  // Accepted before (this is a redelivery or a resubmission): go on from what its record says.
+  await react(goal.id, { type: "wake" }, deps);
 }
 
 async function reportResubmission(goal: Goal, idempotencyKey: string, deps: CoordinatorDeps): Promise<void> {
@@ -223,8 +229,7 @@ async function reportResubmission(goal: Goal, idempotencyKey: string, deps: Coor
 
 /** How long planning may take: until the goal's deadline (its own, or its wall-time budget from acceptance). */
 function planningMs(goal: Goal, acceptedAt: Date, defaultGoalMs: number): number {
-  const byBudget = acceptedAt.getTime() + (goal.budget.maxMs ?? defaultGoalMs);
-  const end = goal.deadline === undefined ? byBudget : Math.min(byBudget, Date.parse(goal.deadline));
+  const end = goalDeadline({ goal, acceptedAt: acceptedAt.toISOString() }, defaultGoalMs);
   return Math.max(1, end - acceptedAt.getTime());
 }
 

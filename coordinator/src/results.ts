@@ -1,9 +1,8 @@
 import { AgentName, GoalId, SubtaskId, WIRE_VERSION, type GoalRecord, type SubtaskResult } from "@switchyard/contracts";
 import { errorMessage, type InvalidDelivery } from "@switchyard/infra";
-import { advanceGoal } from "./advance.ts";
 import type { CoordinatorDeps } from "./deps.ts";
 import { decideOnFailure, policyFor } from "./failure-policy.ts";
-import { applyResult, cancelRecord } from "./goal-state.ts";
+import { applyInput, flushGoal, readGoal } from "./reactor/react.ts";
 import { senderOf } from "./senders.ts";
 import { assignedAgent } from "./subtask-assignment.ts";
 import { resolveTemplateInput } from "./template-input.ts";
@@ -39,9 +38,9 @@ function refusal(result: SubtaskResult, sender: string, record: GoalRecord): str
  */
 export async function handleResult(result: SubtaskResult, sender: string, deps: CoordinatorDeps): Promise<void> {
   const subject = deps.bus.names.subjects.results(sender);
-  const log = deps.logger.child({ goalId: result.goalId, subtaskId: result.subtaskId, agent: result.agent });
-  const current = await deps.store.get(result.goalId);
-  if (current === undefined) {
+  const view = await readGoal(result.goalId, deps);
+  const current = view?.record;
+  if (view === undefined || current === undefined) {
     await deps.rejections.report({
       subject,
       sender,
@@ -83,17 +82,20 @@ export async function handleResult(result: SubtaskResult, sender: string, deps: 
         };
   if (badProposal !== undefined)
     await deps.rejections.report({ subject, sender, goalId: result.goalId, reason: badProposal });
-  // A cancellation this replica missed on the bus is still in KV: honour it before going on.
-  const cancel = await deps.store.cancelRequest(result.goalId);
-  const apply = (r: GoalRecord) => applyResult(r, outcome, new Date(), deps.failurePolicies);
-  await deps.store.update(result.goalId, (r) =>
-    cancel === undefined ? apply(r) : (cancelRecord(r, cancel.reason, new Date()) ?? apply(r)),
+  // A cancellation this replica missed on the bus is still in KV (read with the record): the decision honours it.
+  const applied = await applyInput(result.goalId, { type: "result", result: outcome }, deps, view);
+  deps.logger.info(
+    { event: "result.recorded", goalId: result.goalId, subtaskId: result.subtaskId, status: outcome.status },
+    "subtask result recorded",
   );
-  log.info({ event: "result.recorded", status: outcome.status }, "subtask result recorded");
   if (outcome.status === "needs_approval") {
+    // Recorded (and approved by policy, where it may be) before the pause is announced: a goal whose proposals are
+    // all approved at once goes on without pausing.
     for (const proposal of outcome.proposals ?? []) await deps.approvals?.receive(proposal, sender);
+    await flushGoal(result.goalId, deps);
+    return;
   }
-  await advanceGoal(result.goalId, deps);
+  await flushGoal(result.goalId, deps, applied?.record);
 }
 
 /**

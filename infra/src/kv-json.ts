@@ -55,17 +55,21 @@ export type CasDecision<T> = { write: T } | { keep: true };
 
 /**
  * Read-modify-write with compare-and-set on the revision, retried on conflict (another writer got there first).
- * `decide` must be pure: it may run several times. Returns the entry as it stands afterwards.
+ * `decide` must be pure: it may run several times. Returns the entry as it stands afterwards. `known`, an entry the
+ * caller has just read or written, stands in for the first read: a write on it conflicts if it is stale, and the loop
+ * reads; with nothing to write it is returned as it is, so it must be as fresh as a read here would be.
  */
 export async function updateJson<S extends z.ZodType>(
   kv: KV,
   key: string,
   schema: S,
   decide: (current: z.output<S>) => CasDecision<z.input<S>>,
-  maxAttempts = DEFAULT_MAX_CAS_ATTEMPTS,
+  known?: Versioned<z.output<S>>,
 ): Promise<Versioned<z.output<S>> & { written: boolean }> {
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const current = await getJson(kv, key, schema);
+  let start = known;
+  for (let attempt = 1; attempt <= DEFAULT_MAX_CAS_ATTEMPTS; attempt++) {
+    const current = start ?? (await getJson(kv, key, schema));
+    start = undefined;
     if (current === undefined) throw new InfraError("SY_ERR_KV_CONFLICT", "system", `KV entry ${key} does not exist`);
     const decision = decide(current.value);
     if ("keep" in decision) return { ...current, written: false };
@@ -80,6 +84,6 @@ export async function updateJson<S extends z.ZodType>(
   throw new InfraError(
     "SY_ERR_KV_CONFLICT",
     "system",
-    `KV entry ${key}: gave up after ${maxAttempts} compare-and-set conflicts`,
+    `KV entry ${key}: gave up after ${DEFAULT_MAX_CAS_ATTEMPTS} compare-and-set conflicts`,
   );
 }

@@ -18,9 +18,8 @@ import {
   type CasDecision,
   type Metrics,
 } from "@switchyard/infra";
-import { advanceGoal } from "../advance.ts";
 import type { CoordinatorDeps } from "../deps.ts";
-import { settleProposal } from "../goal-state.ts";
+import { react } from "../reactor/react.ts";
 import { scheduleTimer } from "../timer-schedule.ts";
 import { checkRule, policyVersion, type ApprovalPolicies } from "./approval-policy.ts";
 import { reserveAutoApproval } from "./auto-approval.ts";
@@ -58,15 +57,13 @@ export function createApprovalAuthority(deps: CoordinatorDeps, opts: ApprovalAut
   async function resettle(record: ApprovalRecord): Promise<void> {
     const p = record.proposal;
     if (p.status === "pending" || (p.status === "approved" && p.kind === "destructive")) return;
-    if ((await deps.store.get(p.goalId)) === undefined) return;
     const note =
       p.status === "executed"
         ? "executed"
         : p.status === "failed"
           ? (record.error ?? "failed")
           : (record.decisionReason ?? p.status);
-    await deps.store.update(p.goalId, (r) => settleProposal(r, p, note, new Date(), deps.failurePolicies));
-    await advanceGoal(p.goalId, deps);
+    await react(p.goalId, { type: "proposal", proposal: p, note }, deps);
   }
 
   async function execute(record: ApprovalRecord, approvedBy: string): Promise<void> {
