@@ -16,6 +16,7 @@ export const CoordinatorEnv = z.object({
     .string()
     .regex(/^[a-z][a-z-]*:.+$/, "must be <provider>:<model>, e.g. anthropic:claude-sonnet-4-5 or scripted:<script>")
     .optional(),
+  SY_COORDINATOR_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).optional(),
   SY_QUOTAS_FILE: z.string().min(1).optional(),
   SY_QUOTA_TENANT_USD: z.coerce.number().nonnegative("must be a number of US dollars, 0 or more").optional(),
   SY_QUOTA_USER_USD: z.coerce.number().nonnegative("must be a number of US dollars, 0 or more").optional(),

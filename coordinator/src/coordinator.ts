@@ -39,6 +39,12 @@ import { BUILTIN_TEMPLATES, type TemplateCatalog } from "./template-plans.ts";
 export const DEFAULT_PLAN = "demo";
 /** Default wall time of a goal whose budget sets no `maxMs`: 10 minutes. */
 export const DEFAULT_GOAL_MS = 600_000;
+/**
+ * Messages of each kind one coordinator replica handles at once. Its handlers are a few KV and bus round trips (an
+ * agent's may be minutes of model calls), so it takes many more than an agent's `SY_MAX_IN_FLIGHT`: with too few, a
+ * busy replica pulls one message per free slot, a round trip each.
+ */
+export const DEFAULT_COORDINATOR_IN_FLIGHT = 256;
 
 /**
  * The coordinator never gives a goal or a result up: a failing step is retried with backoff (capped at 30 s) and
@@ -68,6 +74,8 @@ export type CoordinatorOptions = {
   defaultPlan?: string;
   /** Default `DEFAULT_GOAL_MS`. */
   defaultGoalMs?: number;
+  /** Messages of each kind (goals, results, answers, timers) handled at once; default `DEFAULT_COORDINATOR_IN_FLIGHT`. */
+  maxInFlight?: number;
   /** Plans goals that ask for `plan: "llm"`; default none (such goals are refused with a clear message). */
   planner?: Planner;
   /** Spend limits per tenant and user in a time window; default none (unlimited, and no accounting). */
@@ -100,6 +108,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     throw new Error(`default plan "${defaultPlan}" is not a known template (${Object.keys(templates).join(", ")})`);
   }
   const logger = opts.logger.child({ component: "coordinator" });
+  const maxInFlight = opts.maxInFlight ?? DEFAULT_COORDINATOR_IN_FLIGHT;
   const events = withOptionalMetrics(createEventEmitter(bus, names.sources.coordinator, logger), opts.metrics);
   const deps: CoordinatorDeps = {
     bus,
@@ -137,6 +146,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     what: "goal",
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
+    maxInFlight,
     // LLM planning can outlast ack_wait; a redelivery would plan (and pay) twice.
     heartbeat: true,
     handle: (goal, ctx) => traced(ctx, (span) => handleGoal(goal, ctx, deps, span)),
@@ -150,6 +160,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     what: "subtask result",
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
+    maxInFlight,
     handle: (result, ctx) => traced(ctx, () => handleResult(result, senderOf(ctx.subject), deps)),
     onInvalid: (bad) => rejectResult(bad, deps),
   });
@@ -168,6 +179,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     what: "answer",
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
+    maxInFlight,
     handle: (answer, ctx) => traced(ctx, () => handleAnswer(answer, senderOf(ctx.subject), deps)),
     onInvalid: (bad) => rejectAnswer(bad, deps),
   });
@@ -188,6 +200,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     what: "timer",
     logger,
     maxDeliver: UNLIMITED_DELIVERIES,
+    maxInFlight,
     handle: (timer) => handleTimer(timer, deps),
     onInvalid: (bad) => deps.rejections.report({ subject: bad.subject, reason: bad.reason, issues: bad.issues }),
   });

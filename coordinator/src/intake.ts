@@ -114,7 +114,8 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     await refuseSubmission(tenant, goal.id, { kind: "bad_input", message: reason }, ctx.headers["traceparent"], deps);
     return;
   }
-  const existing = await store.get(goal.id);
+  // A cancellation may come before the goal has a record (a backend that gave up at once): read with the record.
+  const [existing, cancelledBefore] = await Promise.all([store.get(goal.id), store.cancelRequest(goal.id)]);
   if (existing !== undefined && existing.value.goal.tenant !== tenant) {
     // Goal ids are global: another tenant's goal keeps its id, and this tenant learns only that the id is taken.
     const reason = `goal id "${goal.id}" is already taken; submit the goal under another id`;
@@ -123,7 +124,9 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     return;
   }
   const idempotencyKey = goal.idempotencyKey ?? goal.id;
-  const owner = await store.claimIdempotencyKey(tenant, idempotencyKey, goal.id);
+  // Without a key of its own a goal's key is its id, and its record (one per id) is the claim: nothing to write.
+  const owner =
+    goal.idempotencyKey === undefined ? goal.id : await store.claimIdempotencyKey(tenant, idempotencyKey, goal.id);
   if (owner !== goal.id) {
     log.info(
       { event: "goal.duplicate", originalGoalId: owner },
@@ -173,7 +176,9 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
             }),
         );
   const now = new Date();
-  const cancelled = (await store.cancelRequest(goal.id)) !== undefined;
+  // An LLM planning takes long enough for a cancellation to arrive meanwhile: read again after it.
+  const cancelled =
+    cancelledBefore !== undefined || (planName === "llm" && (await store.cancelRequest(goal.id)) !== undefined);
   const planned = withPlannerUsage(
     cancelled
       ? refusedRecord(goal, { status: "cancelled" }, trace, now)

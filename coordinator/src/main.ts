@@ -31,6 +31,7 @@ await runServiceProcess({
       templates: loadTemplateCatalog(env.SY_TEMPLATES_FILE),
       defaultPlan: env.SY_DEFAULT_PLAN,
       defaultGoalMs: env.SY_DEFAULT_GOAL_MS,
+      maxInFlight: env.SY_COORDINATOR_MAX_IN_FLIGHT,
       planner,
       quotas: loadQuotaPolicy(env),
       failurePolicies: loadFailurePolicies(env.SY_FAILURE_POLICIES_FILE),

@@ -136,13 +136,21 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
       await results.publish(recorded);
       return;
     }
-    await events.emitSafely({ ...ids, type: "subtask.started", attempt: envelope.attempt, instance: config.instance });
+    // Sent while the subtask runs (not on the path of a quick one); it is in the stream before the result is.
+    const started = events.emitSafely({
+      ...ids,
+      type: "subtask.started",
+      attempt: envelope.attempt,
+      instance: config.instance,
+    });
     log.info({ event: "subtask.started", delivery: ctx.deliveryCount }, "subtask started");
     // A goal cancelled while this subtask waited in the queue is not started at all.
-    const result =
+    const [result] = await Promise.all([
       cancelEntry?.operation === "PUT"
         ? results.ranNothing(envelope, "cancelled", "bad_input", "")
-        : await run(envelope, log);
+        : run(envelope, log),
+      started,
+    ]);
     if (result.status === "cancelled" && deps.shutdown.aborted) {
       // Shutting down is not the subtask's fault: let another replica run it.
       throw new ReleaseMessage("shutting down; subtask released for redelivery");

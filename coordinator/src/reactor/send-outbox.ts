@@ -38,7 +38,7 @@ async function sendTask(record: GoalRecord, envelope: SubtaskEnvelope, deps: Coo
   const { bus } = deps;
   const goalId = record.goal.id;
   const subject = bus.names.subjects.task(envelope.agent);
-  await publishTraced(
+  const dispatched = publishTraced(
     record,
     subject,
     { [ATTR.subtaskId]: envelope.subtaskId, [ATTR.genAiAgentName]: envelope.agent },
@@ -49,6 +49,18 @@ async function sendTask(record: GoalRecord, envelope: SubtaskEnvelope, deps: Coo
         headers,
       }),
   );
+  // The event goes with the envelope, not after its ack: should the publish fail, the record still owes the send.
+  await Promise.all([
+    dispatched,
+    deps.events.emitSafely({
+      type: "subtask.dispatched",
+      goalId,
+      tenant: record.goal.tenant,
+      subtaskId: envelope.subtaskId,
+      agent: envelope.agent,
+      attempt: envelope.attempt,
+    }),
+  ]);
   deps.logger.info(
     {
       event: "subtask.dispatched",
@@ -59,33 +71,27 @@ async function sendTask(record: GoalRecord, envelope: SubtaskEnvelope, deps: Coo
     },
     "subtask dispatched",
   );
-  await deps.events.emitSafely({
-    type: "subtask.dispatched",
-    goalId,
-    tenant: record.goal.tenant,
-    subtaskId: envelope.subtaskId,
-    agent: envelope.agent,
-    attempt: envelope.attempt,
-  });
 }
 
 /** An interim result: backends waiting on the done subject learn that the goal waits for a person, and why. */
 async function announcePause(record: GoalRecord, result: GoalResult, pause: number, deps: CoordinatorDeps) {
   const goalId = record.goal.id;
   const subject = deps.bus.names.subjects.goalDone(record.goal.tenant, goalId);
-  await publishTraced(record, subject, { [ATTR.status]: result.status }, (headers) =>
-    publishJson(deps.bus, subject, GoalResult, result, { msgId: `done/${goalId}/pause-${pause}`, headers }),
-  );
-  deps.logger.info({ event: "goal.paused", goalId, status: result.status, traceId: record.traceId }, "goal paused");
   const waiting = result.subtasks.filter((r) => r.status === "needs_input" || r.status === "needs_approval");
-  await deps.events.emitSafely({
-    type: "goal.paused",
-    goalId,
-    tenant: record.goal.tenant,
-    status: result.status === "needs_approval" ? "needs_approval" : "needs_input",
-    questions: waiting.flatMap((r) => (r.status === "needs_input" ? (r.assessment?.unknown ?? []) : [])),
-    pendingApprovals: result.pendingApprovals,
-  });
+  await Promise.all([
+    publishTraced(record, subject, { [ATTR.status]: result.status }, (headers) =>
+      publishJson(deps.bus, subject, GoalResult, result, { msgId: `done/${goalId}/pause-${pause}`, headers }),
+    ),
+    deps.events.emitSafely({
+      type: "goal.paused",
+      goalId,
+      tenant: record.goal.tenant,
+      status: result.status === "needs_approval" ? "needs_approval" : "needs_input",
+      questions: waiting.flatMap((r) => (r.status === "needs_input" ? (r.assessment?.unknown ?? []) : [])),
+      pendingApprovals: result.pendingApprovals,
+    }),
+  ]);
+  deps.logger.info({ event: "goal.paused", goalId, status: result.status, traceId: record.traceId }, "goal paused");
 }
 
 async function announceEnd(record: GoalRecord, result: GoalResult, stopOutstanding: boolean, deps: CoordinatorDeps) {
@@ -101,6 +107,14 @@ async function announceEnd(record: GoalRecord, result: GoalResult, stopOutstandi
       (headers) => publishJson(deps.bus, subject, GoalResult, result, { msgId: `done/${goalId}`, headers }),
     ),
     stopOutstanding ? stopRunningSubtasks(deps, goalId, `goal ended ${result.status}`) : undefined,
+    deps.events.emitSafely({
+      type: "goal.finished",
+      goalId,
+      tenant: record.goal.tenant,
+      status: result.status,
+      usage: result.usage,
+      failure: result.failure,
+    }),
   ]);
   deps.logger.info(
     {
@@ -113,14 +127,6 @@ async function announceEnd(record: GoalRecord, result: GoalResult, stopOutstandi
     },
     "goal finished",
   );
-  await deps.events.emitSafely({
-    type: "goal.finished",
-    goalId,
-    tenant: record.goal.tenant,
-    status: result.status,
-    usage: result.usage,
-    failure: result.failure,
-  });
 }
 
 /** Cancels what still runs of a goal that has ended: the KV flag stops queued subtasks, the message running ones. */
