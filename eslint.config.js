@@ -81,5 +81,25 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-unsafe-assignment": "off", "@typescript-eslint/no-unsafe-call": "off" },
   },
   { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
+  {
+    // The console's page runs in a browser.
+    files: ["cli/console-ui/**/*.js"],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          "document",
+          "window",
+          "location",
+          "fetch",
+          "setTimeout",
+          "clearTimeout",
+          "setInterval",
+          "URLSearchParams",
+          "EventSource",
+          "Node",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
   prettier,
 );

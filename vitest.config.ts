@@ -4,7 +4,12 @@ import { defineConfig } from "vitest/config";
 // their own nats-server per file, so files may run in parallel.
 // The heavy suites: chaos (kill -9 of any process), node loss (a three-node cluster losing stream leaders) and the
 // evals (each run starts whole stacks of processes).
-const HEAVY = ["test/fault/chaos.test.ts", "test/fault/node-loss.test.ts", "test/evals/eval-run.test.ts"];
+const HEAVY = [
+  "test/fault/chaos.test.ts",
+  "test/fault/node-loss.test.ts",
+  "test/evals/eval-run.test.ts",
+  "test/browser/console.test.ts",
+];
 
 export default defineConfig({
   test: {

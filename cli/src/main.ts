@@ -6,14 +6,17 @@ import { ANSWER_USAGE, answerCommand } from "./commands/answer.ts";
 import { APPROVALS_USAGE, approvalsCommand } from "./commands/approvals.ts";
 import { AUTH_USAGE, authCommand } from "./commands/auth.ts";
 import { CANCEL_USAGE, cancelCommand } from "./commands/cancel.ts";
+import { CONSOLE_USAGE, consoleCommand } from "./commands/console.ts";
 import { COSTS_USAGE, costsCommand } from "./commands/costs.ts";
 import { DEMO_USAGE, demoCommand } from "./commands/demo.ts";
 import { EVAL_USAGE, evalCommand } from "./commands/eval.ts";
 import { GOAL_USAGE, goalCommand } from "./commands/goal.ts";
 import { GOALS_USAGE, goalsCommand } from "./commands/goals.ts";
 import { JOURNAL_USAGE, journalCommand } from "./commands/journal.ts";
+import { REVIEW_USAGE, reviewCommand } from "./commands/review.ts";
 import { TRACE_USAGE, traceCommand } from "./commands/trace.ts";
 import { UP_USAGE, upCommand } from "./commands/up.ts";
+import { cliVersion } from "./version.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   up: { run: upCommand, usage: UP_USAGE },
@@ -22,8 +25,10 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   agents: { run: agentsCommand, usage: AGENTS_USAGE },
   cancel: { run: cancelCommand, usage: CANCEL_USAGE },
   goals: { run: goalsCommand, usage: GOALS_USAGE },
+  console: { run: consoleCommand, usage: CONSOLE_USAGE },
   answer: { run: answerCommand, usage: ANSWER_USAGE },
   approvals: { run: approvalsCommand, usage: APPROVALS_USAGE },
+  review: { run: reviewCommand, usage: REVIEW_USAGE },
   trace: { run: traceCommand, usage: TRACE_USAGE },
   journal: { run: journalCommand, usage: JOURNAL_USAGE },
   costs: { run: costsCommand, usage: COSTS_USAGE },
@@ -38,12 +43,16 @@ ${Object.values(COMMANDS)
   .map((c) => `  ${c.usage.split("\n")[0]}`)
   .join("\n")}
 
-Run \`switchyard <command> --help\` for a command's options.`;
+Run \`switchyard <command> --help\` for a command's options, \`switchyard --version\` for the version.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`${cliVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -30,12 +30,13 @@ export function renderGoalResult(result: GoalResult): string {
         `waiting for approval: ${p.id} — ${p.kind} ${p.tool} ${JSON.stringify(p.args)} (from ${s.subtaskId}: ${p.reason || "no reason given"})`,
       );
     }
+    if (s.status === "needs_review") lines.push(`waiting for a review of ${s.subtaskId}'s output`);
     if (s.status === "needs_input" && s.assessment !== undefined) {
       lines.push(`waiting for input on ${s.subtaskId}: ${s.assessment.unknown.join("; ")}`);
     }
   }
   if (result.output !== undefined) lines.push("output:", JSON.stringify(result.output, null, 2));
-  else if (result.status === "needs_approval" || result.status === "needs_input") {
+  else if (result.status === "needs_approval" || result.status === "needs_input" || result.status === "needs_review") {
     const done = Object.fromEntries(
       result.subtasks.filter((s) => s.status === "ok").map((s) => [s.subtaskId, s.output]),
     );
@@ -45,9 +46,11 @@ export function renderGoalResult(result: GoalResult): string {
   return lines.join("\n");
 }
 
-/** Agent cards as a table: name, version, replicas, kind, description. */
-export function renderAgents(agents: Array<{ card: AgentCard; instances: number }>): string {
-  if (agents.length === 0) return "no agents are running (start them with `pnpm switchyard up`)";
+/** Agent cards as a table: name, version, replicas, kind, description; or a sentence when there are none. */
+export function renderAgents(agents: Array<{ card: AgentCard; instances: number }>, prefix: string): string {
+  if (agents.length === 0) {
+    return `no agents are running under prefix "${prefix}" (start them with \`pnpm switchyard up\`)`;
+  }
   const rows = agents.map(({ card, instances }) => [
     card.name,
     card.version,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { freePorts, probeReady, readyzUrl, type Readiness } from "./readiness.ts";
 import type { ServiceEntry } from "./workspace.ts";
 
 /** The TypeScript loader, resolved from this package so it works from any working directory. */
@@ -25,8 +26,8 @@ export type Supervisor = {
   /** SIGTERM to every child, SIGKILL after `graceMs`; resolves when all have exited. */
   stop(graceMs?: number): Promise<void>;
   /**
-   * Resolves once every service has logged `process.ready` (connected, topology in place, consuming); rejects after
-   * `timeoutMs` naming the services that are not ready.
+   * Resolves once every service's `/readyz` has answered 200 (connected, topology in place, consuming); rejects after
+   * `timeoutMs` naming the services that are not ready and why.
    */
   ready(timeoutMs?: number): Promise<void>;
   pids(): Record<string, number | undefined>;
@@ -35,38 +36,37 @@ export type Supervisor = {
 const MAX_QUICK_RESTARTS = 5;
 const QUICK_MS = 60_000;
 
+const READY_POLL_MS = 200;
+
 /**
- * Starts each service as its own Node process (`node --import tsx <entry>`), restarts one that dies (with
- * backoff, giving up after repeated quick crashes), and stops them all on request.
+ * Starts each service as its own Node process (`node --import tsx <entry>`), each serving `/metrics`, `/healthz` and
+ * `/readyz` on a port of its own (`SY_METRICS_PORT`, picked here), restarts one that dies (with backoff, giving up
+ * after repeated quick crashes), and stops them all on request.
  */
 export function superviseServices(opts: SuperviseOptions): Supervisor {
   let stopping = false;
   const children = new Map<string, ChildProcess>();
-  const ready = new Set<string>();
-  const readyWaiters = new Set<() => void>();
-  /** Notes a service's `process.ready` log line (services log JSON lines). */
-  const watchReady = (svc: ServiceEntry, stream: NodeJS.ReadableStream | null) => {
-    if (stream === null) return;
-    createInterface({ input: stream }).on("line", (line) => {
-      if (!line.includes('"process.ready"') || ready.has(svc.name)) return;
-      ready.add(svc.name);
-      readyWaiters.forEach((w) => w());
-    });
-  };
   const restarts = new Map<string, number[]>();
+  /** Services that crashed too often to be restarted: waiting for them to be ready is pointless. */
+  const givenUp = new Set<string>();
   const files: WriteStream[] = [];
+  // One port per service, kept across its restarts; a wildcard host is probed on loopback.
+  const host = opts.env["SY_METRICS_HOST"] || "127.0.0.1";
+  const ports = freePorts(opts.services.length);
+  const portOf = async (svc: ServiceEntry) => (await ports)[opts.services.indexOf(svc)] ?? 0;
 
-  const launch = (svc: ServiceEntry) => {
+  const launch = async (svc: ServiceEntry) => {
+    const port = await portOf(svc);
+    if (stopping) return;
     const child = spawn(process.execPath, ["--import", TSX_LOADER, svc.entry], {
       cwd: opts.cwd,
-      env: { ...opts.env, ...svc.env },
+      env: { ...opts.env, ...svc.env, SY_METRICS_PORT: String(port), SY_METRICS_HOST: host },
       stdio: ["ignore", "pipe", "pipe"],
       // Own process group: Ctrl-C in the terminal reaches only the supervisor, which then stops each service with
       // one SIGTERM (a service treats a second signal as "exit now, without draining").
       detached: true,
     });
     children.set(svc.name, child);
-    watchReady(svc, child.stdout);
     if (opts.output.kind === "files") {
       mkdirSync(opts.output.dir, { recursive: true });
       const file = createWriteStream(join(opts.output.dir, `${svc.name}.log`), { flags: "a" });
@@ -79,7 +79,7 @@ export function superviseServices(opts: SuperviseOptions): Supervisor {
         if (stream) createInterface({ input: stream }).on("line", (line) => out.write(`[${svc.name}] ${line}\n`));
       }
     }
-    opts.onEvent?.(`started ${svc.name} (pid ${child.pid})`);
+    opts.onEvent?.(`started ${svc.name} (pid ${child.pid}); readiness: ${readyzUrl(host, port)}`);
     child.once("exit", (code, signal) => {
       if (stopping) return;
       const now = Date.now();
@@ -88,6 +88,7 @@ export function superviseServices(opts: SuperviseOptions): Supervisor {
         opts.onEvent?.(
           `${svc.name} exited (${signal ?? code}) ${recent.length} times within a minute; not restarting it`,
         );
+        givenUp.add(svc.name);
         return;
       }
       recent.push(now);
@@ -95,11 +96,13 @@ export function superviseServices(opts: SuperviseOptions): Supervisor {
       const delay = 500 * 2 ** (recent.length - 1);
       opts.onEvent?.(`${svc.name} exited (${signal ?? code}); restarting in ${delay} ms`);
       setTimeout(() => {
-        if (!stopping) launch(svc);
+        if (!stopping) void start(svc);
       }, delay);
     });
   };
-  for (const svc of opts.services) launch(svc);
+  const start = (svc: ServiceEntry) =>
+    launch(svc).catch((err: unknown) => opts.onEvent?.(`could not start ${svc.name}: ${String(err)}`));
+  for (const svc of opts.services) void start(svc);
   // Detached children outlive a supervisor that dies without stopping them: make sure they are told to stop.
   const killAll = () => {
     for (const child of children.values())
@@ -109,26 +112,27 @@ export function superviseServices(opts: SuperviseOptions): Supervisor {
 
   return {
     pids: () => Object.fromEntries([...children].map(([name, c]) => [name, c.pid])),
-    ready: (timeoutMs = 60_000) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (opts.services.every((svc) => ready.has(svc.name))) {
-            cleanup();
-            resolve();
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          const waiting = opts.services.filter((svc) => !ready.has(svc.name)).map((svc) => svc.name);
-          reject(new Error(`not ready after ${timeoutMs} ms: ${waiting.join(", ")} (see their logs)`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          readyWaiters.delete(check);
-        };
-        readyWaiters.add(check);
-        check();
-      }),
+    async ready(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      const waiting = new Map<ServiceEntry, Readiness>(opts.services.map((svc) => [svc, { ready: false, detail: "" }]));
+      while (waiting.size > 0 && !stopping) {
+        await Promise.all(
+          [...waiting.keys()].map(async (svc) => {
+            const answer = await probeReady(readyzUrl(host, await portOf(svc)));
+            if (answer.ready) waiting.delete(svc);
+            else waiting.set(svc, answer);
+          }),
+        );
+        if (waiting.size === 0) return;
+        const dead = [...waiting.keys()].filter((svc) => givenUp.has(svc.name)).map((svc) => svc.name);
+        if (dead.length > 0) throw new Error(`${dead.join(", ")} kept crashing and will not be ready (see their logs)`);
+        if (Date.now() >= deadline) {
+          const why = [...waiting].map(([svc, r]) => `${svc.name} (${r.detail})`).join(", ");
+          throw new Error(`not ready after ${timeoutMs} ms: ${why} (see their logs)`);
+        }
+        await new Promise((r) => setTimeout(r, READY_POLL_MS));
+      }
+    },
     async stop(graceMs = 15_000) {
       stopping = true;
       await Promise.all(

@@ -5,7 +5,7 @@ import { CliError } from "./client.ts";
 /** Which goal to wait for; `tenant` narrows the subjects read (what a backend identity may read). */
 export type GoalRef = { goalId: string; tenant?: string };
 
-const PAUSED = new Set(["needs_input", "needs_approval"]);
+const PAUSED = new Set(["needs_input", "needs_approval", "needs_review"]);
 
 /**
  * Waits for a goal's result — final, or interim when it pauses for a person (a pause the caller has not seen yet:

@@ -21,11 +21,13 @@ export {
 export { CancelReply, CancelRequest, GoalReply, ReplyError } from "./control.ts";
 export { QuotaCharge, QuotaScope, QuotaSpend, QuotaWindow } from "./quota-spend.ts";
 export { GoalAnswer, HumanAnswer } from "./human-answer.ts";
+export { OutputReview, ReviewDecision, ReviewMark } from "./output-review.ts";
 export { ActionEntry, EffectEntry } from "./ledger-entries.ts";
 export { JournalAttempt, JournalEntry, RecordedRun } from "./run-journal.ts";
 export { GoalTimer } from "./goal-timer.ts";
 export { StepEvent, ValidationIssue } from "./step-event.ts";
-export { DEFAULT_PREFIX, PREFIX_PATTERN, REJECTED_TOKEN, wireNames } from "./names.ts";
+export { DEFAULT_PREFIX, PLANNER_STEP, PREFIX_PATTERN, REJECTED_TOKEN, wireNames } from "./names.ts";
 export { WIRE_SCHEMAS } from "./wire-schemas.ts";
 export type { PrincipalKind, WireNames } from "./names.ts";
 export type { StepEventType } from "./step-event.ts";
+export { PublishedTemplates } from "./published-templates.ts";

@@ -7,6 +7,12 @@ export const PREFIX_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 /** Reserved event-subject token for rejected messages (`<prefix>.events._rejected.<source>`). */
 export const REJECTED_TOKEN = "_rejected";
 
+/**
+ * How the coordinator's LLM planner appears in step events: its `model.call` events name this agent and subtask,
+ * which no plan's subtask is (readers show them as the goal's planning, not as a subtask).
+ */
+export const PLANNER_STEP = { agent: "planner", subtaskId: "plan" } as const;
+
 /** Who may cancel a goal: a backend of its tenant, or a person (approver). */
 export type PrincipalKind = "tenant" | "person";
 
@@ -39,6 +45,9 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       /** A person answers a goal paused on `needs_input` (stream `SY_GOALS`). */
       goalAnswer: (person: string) => `${p}.goals.answer.${person}`,
       goalAnswerAll: `${p}.goals.answer.*`,
+      /** A person accepts, edits or rejects an output held for review (stream `SY_GOALS`). */
+      goalReview: (person: string) => `${p}.goals.review.${person}`,
+      goalReviewAll: `${p}.goals.review.*`,
       /** The coordinator's durable timers (stream `SY_GOALS`); only the coordinator publishes here. */
       goalTimer: `${p}.goals.timer`,
       /** Subtasks for one agent (stream `SY_TASKS`). */
@@ -93,6 +102,7 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       coordinatorGoals: "coordinator",
       coordinatorResults: "coordinator-results",
       coordinatorAnswers: "coordinator-answers",
+      coordinatorReviews: "coordinator-reviews",
       coordinatorTimers: "coordinator-timers",
       coordinatorProposals: "coordinator-proposals",
       coordinatorDecisions: "coordinator-decisions",
@@ -119,6 +129,8 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       /** Hash of the tenant and the key: a key is the tenant's own, and may hold characters a KV key may not. */
       idempotency: (keyHash: string) => `idem.${keyHash}`,
       cancel: (goalId: string) => `cancel.${goalId}`,
+      /** The template plans the coordinator offers (PublishedTemplates). */
+      templates: "catalog.templates",
       // In the approvals bucket (written by the coordinator, the approval authority, only).
       proposal: (proposalId: string) => `proposal.${proposalId}`,
       /** The approval policy in force: the executor refuses auto-approvals given under an older version. */

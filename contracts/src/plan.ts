@@ -12,6 +12,13 @@ export const PlannedSubtask = z.object({
   input: z.unknown().describe("The agent's input; must pass the agent's input schema."),
   dependsOn: z.array(SubtaskId).default([]),
   budget: Budget.optional(),
+  review: z
+    .enum(["always", "when-assumed"])
+    .optional()
+    .describe(
+      "Hold the subtask's finished output for a person before the goal goes on: `always`, or `when-assumed` (only " +
+        "when its checkpoint lists assumptions). The person accepts, edits or rejects it.",
+    ),
   trustedInput: z
     .array(z.string().min(1))
     .optional()

@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-/** How a subtask or a goal ended (or, for `needs_*`, why it is waiting). */
+/**
+ * How a subtask or a goal ended (or, for `needs_*`, why it is waiting: a person's input, an approval of a proposed
+ * action, or a review of a finished output the plan holds for a person).
+ */
 export const RunStatus = z.enum([
   "ok",
   "limit_steps",
@@ -9,6 +12,7 @@ export const RunStatus = z.enum([
   "limit_cost",
   "needs_input",
   "needs_approval",
+  "needs_review",
   "failed",
   "cancelled",
 ]);

@@ -1,3 +1,4 @@
+import { ReviewDecision } from "./output-review.ts";
 import { z } from "zod";
 import { ActionProposal } from "./action-proposal.ts";
 import { ToolKind } from "./agent-card.ts";
@@ -136,8 +137,16 @@ export const StepEvent = z.discriminatedUnion("type", [
   }),
   z.object({
     ...goalBase,
+    type: z.literal("output.reviewed"),
+    subtaskId: SubtaskId,
+    decision: ReviewDecision,
+    reviewedBy: z.string().describe("The person who accepted, edited or rejected the held output."),
+    reason: z.string().optional(),
+  }),
+  z.object({
+    ...goalBase,
     type: z.literal("goal.paused"),
-    status: z.enum(["needs_input", "needs_approval"]),
+    status: z.enum(["needs_input", "needs_approval", "needs_review"]),
     questions: z.array(z.string()).describe("Open questions of the subtasks that wait for input."),
     pendingApprovals: z.array(z.string()),
   }),
@@ -145,7 +154,18 @@ export const StepEvent = z.discriminatedUnion("type", [
     ...goalBase,
     type: z.literal("goal.resumed"),
     subtaskIds: z.array(SubtaskId),
-    answeredBy: z.string(),
+    answeredBy: z
+      .string()
+      .describe("Who let it go on: the person who answered, or who approved the proposal (`policy` for a rule)."),
+    proposalId: ProposalId.optional().describe(
+      "The approved proposal that resumed it (absent when an answer did); its decision is a `proposal.decided` event.",
+    ),
+  }),
+  z.object({
+    ...goalBase,
+    type: z.literal("goal.cancelled"),
+    requestedBy: z.string().describe("Who asked, as the bus vouches for it: `tenant:<t>` or `person:<p>`."),
+    reason: z.string(),
   }),
   z.object({
     ...goalBase,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ActionProposal } from "./action-proposal.ts";
 import { Usage } from "./budget.ts";
 import { AgentName, GoalId, SubtaskId, Timestamp } from "./ids.ts";
+import { ReviewMark } from "./output-review.ts";
 import { Failure, RunStatus } from "./run-status.ts";
 import { WireVersion } from "./version.ts";
 
@@ -28,6 +29,9 @@ export const SubtaskResult = z.object({
   assessment: Assessment.optional(),
   proposals: z.array(ActionProposal).optional(),
   failure: Failure.optional(),
+  review: ReviewMark.optional().describe(
+    "Set by the coordinator when a person reviewed an output the plan held; an agent's own value is dropped.",
+  ),
   usage: Usage,
   startedAt: Timestamp,
   finishedAt: Timestamp,

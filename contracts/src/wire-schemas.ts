@@ -3,10 +3,12 @@ import { ActionProposal } from "./action-proposal.ts";
 import { Budget, Usage } from "./budget.ts";
 import { CancelReply, CancelRequest, GoalReply } from "./control.ts";
 import { GoalAnswer } from "./human-answer.ts";
+import { OutputReview } from "./output-review.ts";
 import { GoalTimer } from "./goal-timer.ts";
 import { ActionOutcome, ApprovalDecision, ApprovalPolicyVersion, ApprovalRecord, ApprovedAction } from "./approval.ts";
 import { Goal } from "./goal.ts";
 import { GoalRecord } from "./goal-record.ts";
+import { PublishedTemplates } from "./published-templates.ts";
 import { GoalResult } from "./goal-result.ts";
 import { Plan } from "./plan.ts";
 import { QuotaSpend } from "./quota-spend.ts";
@@ -25,6 +27,7 @@ export const WIRE_SCHEMAS = {
   SubtaskResult,
   GoalResult,
   GoalRecord,
+  PublishedTemplates,
   Budget,
   Usage,
   RunStatus,
@@ -36,6 +39,7 @@ export const WIRE_SCHEMAS = {
   GoalReply,
   CancelReply,
   GoalAnswer,
+  OutputReview,
   GoalTimer,
   RecordedRun,
   EffectEntry,

@@ -28,13 +28,24 @@ async function cancelFor(requester: Requester, request: CancelRequest, deps: Coo
   if (found.value.phase.type === "finished") return { ok: true, data: found.value.phase.result, alreadyEnded: true };
   const requestedBy = `${requester.kind}:${requester.id}`;
   await deps.store.requestCancel({ ...request, requestedBy });
-  const after = (await react(request.goalId, { type: "cancel", reason: request.reason }, deps))?.after;
+  const reaction = await react(request.goalId, { type: "cancel", reason: request.reason }, deps);
+  const after = reaction?.after;
   deps.logger.info(
     { event: "goal.cancelled", goalId: request.goalId, reason: request.reason, by: requestedBy },
     "goal cancelled",
   );
   if (after?.phase.type !== "finished") {
     return { ok: false, error: { code: "SY_ERR_INTERNAL", message: `goal "${request.goalId}" did not end` } };
+  }
+  // Only the request that ended it says so in the goal's history (a second one, or a race it lost, does not).
+  if (reaction?.before.phase.type !== "finished" && after.phase.result.status === "cancelled") {
+    await deps.events.emitSafely({
+      type: "goal.cancelled",
+      goalId: request.goalId,
+      tenant: after.goal.tenant,
+      requestedBy,
+      reason: request.reason,
+    });
   }
   return { ok: true, data: after.phase.result, alreadyEnded: false };
 }

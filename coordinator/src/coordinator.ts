@@ -1,4 +1,4 @@
-import { Goal, GoalAnswer, GoalTimer, SubtaskResult } from "@switchyard/contracts";
+import { Goal, GoalAnswer, GoalTimer, OutputReview, SubtaskResult } from "@switchyard/contracts";
 import type { z } from "zod";
 import {
   createEventEmitter,
@@ -7,7 +7,9 @@ import {
   type DeliveryContext,
   type EventEmitter,
   type Metrics,
+  type RunningConsumer,
   type Span,
+  type StartConsumerOptions,
   ensureConsumer,
   startConsumer,
   createRejectionReporter,
@@ -31,9 +33,11 @@ import { handleGoal, rejectGoal } from "./intake.ts";
 import type { Planner } from "./planner/llm-planner.ts";
 import { parseQuotaPolicy, type QuotaPolicy } from "./quota-policy.ts";
 import { createQuotaStore } from "./quotas.ts";
+import { handleOutputReview, rejectOutputReview } from "./output-reviews.ts";
 import { handleResult, rejectResult } from "./results.ts";
 import { senderOf } from "./senders.ts";
 import { BUILTIN_TEMPLATES, type TemplateCatalog } from "./template-plans.ts";
+import { publishTemplates } from "./template-publication.ts";
 
 /** Default plan of a goal that names none (until the LLM planner exists). */
 export const DEFAULT_PLAN = "demo";
@@ -125,82 +129,67 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     fallbackHandlers: opts.fallbackHandlers ?? {},
   };
 
-  await ensureConsumer(bus, {
-    stream: names.streams.goals,
-    durable: names.consumers.coordinatorGoals,
-    filterSubject: names.subjects.goalSubmitAll,
-    maxDeliver: UNLIMITED_DELIVERIES,
-  });
-  await ensureConsumer(bus, {
-    stream: names.streams.results,
-    durable: names.consumers.coordinatorResults,
-    filterSubject: names.subjects.resultsAll,
-    maxDeliver: UNLIMITED_DELIVERIES,
-  });
+  /** One of the coordinator's durable inputs: its consumer ensured, then consumed with unlimited deliveries. */
+  async function consume<S extends z.ZodType>(
+    spec: Omit<StartConsumerOptions<S>, "bus" | "logger" | "maxDeliver" | "maxInFlight"> & {
+      filterSubject: string;
+      maxAckPending?: number;
+    },
+  ): Promise<RunningConsumer> {
+    const { filterSubject, maxAckPending, ...rest } = spec;
+    const { stream, durable } = spec;
+    await ensureConsumer(bus, { stream, durable, filterSubject, maxDeliver: UNLIMITED_DELIVERIES, maxAckPending });
+    return startConsumer({ ...rest, bus, logger, maxDeliver: UNLIMITED_DELIVERIES, maxInFlight });
+  }
 
-  const goals = startConsumer({
-    bus,
-    stream: names.streams.goals,
-    durable: names.consumers.coordinatorGoals,
+  const { streams, consumers, subjects } = names;
+  const goals = await consume({
+    stream: streams.goals,
+    durable: consumers.coordinatorGoals,
+    filterSubject: subjects.goalSubmitAll,
     schema: Goal,
     what: "goal",
-    logger,
-    maxDeliver: UNLIMITED_DELIVERIES,
-    maxInFlight,
     // LLM planning can outlast ack_wait; a redelivery would plan (and pay) twice.
     heartbeat: true,
     handle: (goal, ctx) => traced(ctx, (span) => handleGoal(goal, ctx, deps, span)),
     onInvalid: (bad) => rejectGoal(bad, deps),
   });
-  const results = startConsumer({
-    bus,
-    stream: names.streams.results,
-    durable: names.consumers.coordinatorResults,
+  const results = await consume({
+    stream: streams.results,
+    durable: consumers.coordinatorResults,
+    filterSubject: subjects.resultsAll,
     schema: SubtaskResult,
     what: "subtask result",
-    logger,
-    maxDeliver: UNLIMITED_DELIVERIES,
-    maxInFlight,
     handle: (result, ctx) => traced(ctx, () => handleResult(result, senderOf(ctx.subject), deps)),
     onInvalid: (bad) => rejectResult(bad, deps),
   });
-
-  await ensureConsumer(bus, {
-    stream: names.streams.goals,
-    durable: names.consumers.coordinatorAnswers,
-    filterSubject: names.subjects.goalAnswerAll,
-    maxDeliver: UNLIMITED_DELIVERIES,
-  });
-  const answers = startConsumer({
-    bus,
-    stream: names.streams.goals,
-    durable: names.consumers.coordinatorAnswers,
+  const answers = await consume({
+    stream: streams.goals,
+    durable: consumers.coordinatorAnswers,
+    filterSubject: subjects.goalAnswerAll,
     schema: GoalAnswer,
     what: "answer",
-    logger,
-    maxDeliver: UNLIMITED_DELIVERIES,
-    maxInFlight,
     handle: (answer, ctx) => traced(ctx, () => handleAnswer(answer, senderOf(ctx.subject), deps)),
     onInvalid: (bad) => rejectAnswer(bad, deps),
   });
-  await ensureConsumer(bus, {
-    stream: names.streams.goals,
-    durable: names.consumers.coordinatorTimers,
-    filterSubject: names.subjects.goalTimer,
-    maxDeliver: UNLIMITED_DELIVERIES,
+  const reviews = await consume({
+    stream: streams.goals,
+    durable: consumers.coordinatorReviews,
+    filterSubject: subjects.goalReviewAll,
+    schema: OutputReview,
+    what: "output review",
+    handle: (review, ctx) => traced(ctx, () => handleOutputReview(review, senderOf(ctx.subject), deps)),
+    onInvalid: (bad) => rejectOutputReview(bad, deps),
+  });
+  const timers = await consume({
+    stream: streams.goals,
+    durable: consumers.coordinatorTimers,
+    filterSubject: subjects.goalTimer,
     // A timer not yet due is nak'ed until its time, so it waits among the unacked deliveries: every outstanding
     // deadline, retry and review timer must fit there, or those past the limit are not delivered until others fire.
     maxAckPending: TIMER_MAX_ACK_PENDING,
-  });
-  const timers = startConsumer({
-    bus,
-    stream: names.streams.goals,
-    durable: names.consumers.coordinatorTimers,
     schema: GoalTimer,
     what: "timer",
-    logger,
-    maxDeliver: UNLIMITED_DELIVERIES,
-    maxInFlight,
     handle: (timer) => handleTimer(timer, deps),
     onInvalid: (bad) => deps.rejections.report({ subject: bad.subject, reason: bad.reason, issues: bad.issues }),
   });
@@ -210,6 +199,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     metrics: opts.metrics,
   });
   await authority.start();
+  await publishTemplates(buckets.goals, names, templates);
   deps.approvals = authority;
   const approvalConsumers = await startApprovalConsumers(deps, authority, UNLIMITED_DELIVERIES, traced);
   const cancellations = serveCancelRequests(deps);
@@ -224,6 +214,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
         goals.stop(),
         results.stop(),
         answers.stop(),
+        reviews.stop(),
         timers.stop(),
         ...approvalConsumers.map((c) => c.stop()),
       ]);

@@ -7,6 +7,7 @@ import {
   type GoalFailure,
   type GoalRecord,
   type GoalResult,
+  type OutputReview,
   type Plan,
   type RunStatus,
   type SubtaskResult,
@@ -125,6 +126,10 @@ export function applyResult(
       };
     }
   }
+  // An output the plan holds for a person waits for their review before anything builds on it.
+  if (result.status === "ok" && result.review === undefined && heldForReview(record, result)) {
+    result = { ...result, status: "needs_review" };
+  }
   const subtasks = { ...record.subtasks, [result.subtaskId]: { type: "finished" as const, result } };
   const next: GoalRecord = { ...record, subtasks };
   if (result.status !== "ok" && !PAUSES.has(result.status)) {
@@ -147,7 +152,8 @@ export function applyResult(
   const results = Object.values(subtasks).flatMap((s) => (s.type === "finished" ? [s.result.status] : []));
   if (results.length === Object.keys(subtasks).length && results.every((st) => st === "ok"))
     return finish(next, "ok", undefined, now);
-  return pause(next, results.includes("needs_approval") ? "needs_approval" : "needs_input", now);
+  const waitsFor = (["needs_approval", "needs_review", "needs_input"] as const).find((st) => results.includes(st));
+  return pause(next, waitsFor ?? "needs_input", now);
 }
 
 /**
@@ -225,6 +231,57 @@ export function settleProposal(
   return applyResult(reopened, outcome, now, policies);
 }
 
+/** Whether the plan holds this ok result for a person: `review: always`, or `when-assumed` and it assumed something. */
+function heldForReview(record: GoalRecord, result: SubtaskResult): boolean {
+  const policy = record.plan?.subtasks.find((s) => s.id === result.subtaskId)?.review;
+  if (policy === "always") return true;
+  return policy === "when-assumed" && (result.assessment?.assumed.length ?? 0) > 0;
+}
+
+/**
+ * Applies a person's review (`reviewedBy`: the authenticated person) of an output held for review: `accept` keeps the
+ * output, `edit` replaces it, `reject` fails the subtask (`policy_denied`, with who and why); the goal then goes on as
+ * after any result. `undefined` when that subtask's output is not waiting for a review.
+ */
+export function reviewOutput(
+  record: GoalRecord,
+  review: OutputReview,
+  reviewedBy: string,
+  now: Date,
+  policies: FailurePolicies = {},
+): GoalRecord | undefined {
+  if (record.phase.type === "finished") return undefined;
+  const state = record.subtasks[review.subtaskId];
+  if (state?.type !== "finished" || state.result.status !== "needs_review") return undefined;
+  const held = state.result;
+  const mark = { decision: review.decision, by: reviewedBy, at: review.at, reason: review.reason };
+  const outcome: SubtaskResult =
+    review.decision === "reject"
+      ? {
+          ...held,
+          status: "failed",
+          review: mark,
+          failure: { kind: "policy_denied", message: `output rejected by ${reviewedBy}: ${review.reason ?? ""}` },
+        }
+      : { ...held, status: "ok", review: mark, output: review.decision === "edit" ? review.output : held.output };
+  // Re-open the subtask as if its result had just arrived, so retries, fallbacks and the goal's next steps apply.
+  const reopened: GoalRecord = {
+    ...record,
+    subtasks: {
+      ...record.subtasks,
+      [review.subtaskId]: {
+        type: "dispatched",
+        attempt: held.attempt,
+        agent: held.agent,
+        dispatchedAt: now.toISOString(),
+        published: true,
+      },
+    },
+    phase: { type: "running" },
+  };
+  return applyResult(reopened, outcome, now, policies);
+}
+
 /** Ends a goal that used up its budget (or time): what has not started is skipped; what runs is cancelled. */
 function endForLimit(
   record: GoalRecord,
@@ -278,9 +335,9 @@ function withoutMs(usage: Usage): Omit<Usage, "ms"> {
 }
 
 /** Statuses that pause a subtask rather than end it: a person answers or decides, then it can go on. */
-const PAUSES = new Set<RunStatus>(["needs_input", "needs_approval"]);
+const PAUSES = new Set<RunStatus>(["needs_input", "needs_approval", "needs_review"]);
 
-function pause(record: GoalRecord, status: "needs_input" | "needs_approval", now: Date): GoalRecord {
+function pause(record: GoalRecord, status: "needs_input" | "needs_approval" | "needs_review", now: Date): GoalRecord {
   const pauses = (record.pausesSoFar ?? 0) + 1;
   return {
     ...record,

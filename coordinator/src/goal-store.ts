@@ -14,7 +14,7 @@ export type GoalStore = {
     goalId: string,
     transition: (r: GoalRecord) => GoalRecord | undefined,
     known?: Versioned<GoalRecord>,
-  ): Promise<Versioned<GoalRecord>>;
+  ): Promise<Versioned<GoalRecord> & { written: boolean }>;
   /**
    * Claims a tenant's idempotency key for a goal id. Returns the goal id the key belongs to: `goalId` itself when
    * this call (or an earlier delivery of the same goal) claimed it, another id when the goal is a duplicate. Keys are

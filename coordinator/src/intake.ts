@@ -1,6 +1,7 @@
 import {
   GoalId,
   GoalResult,
+  PLANNER_STEP,
   TenantId,
   WIRE_VERSION,
   type Goal,
@@ -168,8 +169,7 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
                   type: "model.call",
                   goalId: goal.id,
                   tenant,
-                  subtaskId: "plan",
-                  agent: "planner",
+                  ...PLANNER_STEP,
                   purpose: "step",
                   ...call,
                 }),

@@ -59,7 +59,7 @@ export async function handleResult(result: SubtaskResult, sender: string, deps: 
   const badProposal = result.status === "needs_approval" ? await deps.approvals?.check(result, sender) : undefined;
   // Whatever the agent wrote in their decision fields, the proposals a result lists are undecided until the approval
   // authority decides them: the goal record must not carry an "executed" the agent made up.
-  const asked: SubtaskResult =
+  let asked: SubtaskResult =
     result.proposals === undefined
       ? result
       : {
@@ -72,6 +72,8 @@ export async function handleResult(result: SubtaskResult, sender: string, deps: 
             result: undefined,
           })),
         };
+  // Only a person's review, recorded by the coordinator, may say an output was reviewed.
+  if (asked.review !== undefined) asked = { ...asked, review: undefined };
   const outcome: SubtaskResult =
     badProposal === undefined
       ? await withFallbackHandler(asked, current.value, deps)

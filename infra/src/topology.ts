@@ -37,7 +37,12 @@ function streamConfigs(bus: Bus): Array<Partial<StreamConfig> & { name: string; 
       ...common,
       name: names.streams.goals,
       description: "Switchyard: goals submitted by backends, people's answers, and the coordinator's timers",
-      subjects: [names.subjects.goalSubmitAll, names.subjects.goalAnswerAll, names.subjects.goalTimer],
+      subjects: [
+        names.subjects.goalSubmitAll,
+        names.subjects.goalAnswerAll,
+        names.subjects.goalReviewAll,
+        names.subjects.goalTimer,
+      ],
       retention: RetentionPolicy.Workqueue,
     },
     {

@@ -1,9 +1,8 @@
 // DAG makespan: how close a goal's wall time comes to its critical path when every node is a simulated model call.
-// Also home of the small harness both benchmarks share (stack start/stop, result waiting, statistics).
+// Also home of the small harness the benchmarks share (in-process stack, goal runner, rates, statistics).
 import { randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
-import { defineAgent, serveAgent, type AgentDefinition, type ServedAgent } from "@switchyard/agent-kit";
+import { serveAgent, type AgentDefinition, type ServedAgent } from "@switchyard/agent-kit";
 import { Goal, GoalResult, WIRE_VERSION, type WireNames } from "@switchyard/contracts";
 import { createCoordinator, type Coordinator, type TemplateCatalog, type TemplatePlan } from "@switchyard/coordinator";
 import {
@@ -18,6 +17,7 @@ import {
   type NatsServerHandle,
 } from "@switchyard/infra";
 import { z } from "zod";
+import { sleeper } from "./bench-agents.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared harness
@@ -55,6 +55,26 @@ export async function bounded<T>(what: string, promise: Promise<T>, ms: number):
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Runs `count` tasks with at most `concurrency` at a time; returns completions per second. */
+export async function perSecond(
+  count: number,
+  concurrency: number,
+  signal: AbortSignal,
+  task: (i: number) => Promise<void>,
+) {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        if (signal.aborted) throw new Error("aborted");
+        await task(next++);
+      }
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
 }
 
 /** Resolves keyed waiters with the value and the `performance.now()` at which it arrived. */
@@ -190,44 +210,41 @@ export async function startStack(server: NatsServerHandle, opts: StartStackOptio
       agents.push(await serveAgent({ agent, bus: agentBus, buckets: await openBuckets(agentBus), logger }));
     }
 
-    const arrivals = createArrivals<GoalResult>(opts.signal);
-    client.nc.subscribe(client.names.subjects.goalDoneAll, {
-      callback: (_err, msg) => {
-        // Time first: parsing is the client's cost, not the coordinator's.
-        const at = performance.now();
-        const parsed = GoalResult.safeParse(msg.json());
-        if (parsed.success) arrivals.arrive(parsed.data.goalId, parsed.data, at);
-      },
-    });
-
-    return {
-      names: client.names,
-      client,
-      async runGoal(plan, timeoutMs) {
-        const id = randomUUID();
-        const goal = Goal.parse({ v: WIRE_VERSION, id, tenant: "bench", user: "bench", text: "benchmark goal", plan });
-        const arrived = arrivals.expect(id, timeoutMs);
-        const publishedAtEpochMs = Date.now();
-        const t0 = performance.now();
-        await publishJson(client, client.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
-        const { value, at } = await arrived;
-        return {
-          result: value,
-          ms: at - t0,
-          publishedAtEpochMs,
-          doneAtEpochMs: publishedAtEpochMs + (at - t0),
-        };
-      },
-      stop,
-    };
+    return { names: client.names, client, runGoal: goalRunner(client, opts.signal), stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
+/**
+ * Publishes goals on `client` and waits for their GoalResults (one core subscription to every done subject of the
+ * prefix): what a backend does. Whoever runs the coordinator and the agents, in process or as processes.
+ */
+export function goalRunner(client: Bus, signal: AbortSignal): BenchStack["runGoal"] {
+  const arrivals = createArrivals<GoalResult>(signal);
+  client.nc.subscribe(client.names.subjects.goalDoneAll, {
+    callback: (_err, msg) => {
+      // Time first: parsing is the client's cost, not the coordinator's.
+      const at = performance.now();
+      const parsed = GoalResult.safeParse(msg.json());
+      if (parsed.success) arrivals.arrive(parsed.data.goalId, parsed.data, at);
+    },
+  });
+  return async (plan, timeoutMs) => {
+    const id = randomUUID();
+    const goal = Goal.parse({ v: WIRE_VERSION, id, tenant: "bench", user: "bench", text: "benchmark goal", plan });
+    const arrived = arrivals.expect(id, timeoutMs);
+    const publishedAtEpochMs = Date.now();
+    const t0 = performance.now();
+    await publishJson(client, client.names.subjects.goalSubmit(goal.tenant), Goal, goal, { msgId: id });
+    const { value, at } = await arrived;
+    return { result: value, ms: at - t0, publishedAtEpochMs, doneAtEpochMs: publishedAtEpochMs + (at - t0) };
+  };
+}
+
 /** Deletes every stream of this bench's prefix (its work queues and the KV buckets behind `<prefix>_*`). */
-async function dropPrefix(bus: Bus): Promise<void> {
+export async function dropPrefix(bus: Bus): Promise<void> {
   const streamPrefix = `${bus.names.prefix.toUpperCase()}_`;
   const kvPrefix = `KV_${bus.names.prefix}_`;
   for await (const info of bus.jsm.streams.list()) {
@@ -239,19 +256,6 @@ async function dropPrefix(bus: Bus): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // The makespan benchmark
 // ---------------------------------------------------------------------------------------------------------------
-
-/** Simulated model call: waits `sleepMs`, and stops early when the run is aborted (deadline, cancel, shutdown). */
-export const sleeper = defineAgent({
-  name: "sleeper",
-  version: "1.0.0",
-  description: "Benchmark fixture: waits the given latency, as a model call would.",
-  input: z.object({ sleepMs: z.int().nonnegative() }),
-  output: z.object({ sleptMs: z.int() }),
-  handler: async ({ sleepMs }, ctx) => {
-    await sleep(sleepMs, undefined, { signal: ctx.signal });
-    return { sleptMs: sleepMs };
-  },
-});
 
 const node = (id: string, sleepMs: number, dependsOn: string[]) => ({
   id,

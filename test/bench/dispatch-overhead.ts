@@ -2,7 +2,6 @@
 import { performance } from "node:perf_hooks";
 import { RetentionPolicy, StorageType, type ConsumerMessages } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import { defineAgent } from "@switchyard/agent-kit";
 import type { TemplatePlan } from "@switchyard/coordinator";
 import {
   connectBus,
@@ -13,7 +12,7 @@ import {
   type Config,
   type NatsServerHandle,
 } from "@switchyard/infra";
-import { z } from "zod";
+import { echo } from "./bench-agents.ts";
 import {
   benchPrefix,
   bounded,
@@ -25,16 +24,6 @@ import {
   type Breakdown,
   type GoalRun,
 } from "./dag-makespan.ts";
-
-/** Returns at once: whatever a one-subtask goal costs is dispatch, not work. */
-export const echo = defineAgent({
-  name: "echo",
-  version: "1.0.0",
-  description: "Benchmark fixture: returns at once.",
-  input: z.object({}),
-  output: z.object({ ok: z.boolean() }),
-  handler: async () => ({ ok: true }),
-});
 
 /** One subtask, no dependencies: the smallest goal there is. */
 export const ONE_STEP: TemplatePlan = {

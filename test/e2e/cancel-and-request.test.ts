@@ -6,6 +6,7 @@ import { CancelReply, Goal, GoalReply, WIRE_VERSION } from "@switchyard/contract
 import { createCoordinator, loadTemplateCatalog, type Coordinator } from "@switchyard/coordinator";
 import { createLogger, publishJson, type Buckets, type Bus } from "@switchyard/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { askerAgent } from "../fixtures/agents/asker.ts";
 import { sleepyAgent } from "../fixtures/agents/sleepy.ts";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
 import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
@@ -18,6 +19,7 @@ let buckets: Buckets;
 let log: EventLog;
 let coordinator: Coordinator;
 let agent: ServedAgent;
+let asker: ServedAgent;
 let PREFIX: string;
 
 beforeAll(async () => {
@@ -28,11 +30,13 @@ beforeAll(async () => {
   const templates = loadTemplateCatalog(join(ROOT, "test/fixtures/templates.json"));
   coordinator = await createCoordinator({ bus, buckets, logger, templates, defaultPlan: "slow" });
   agent = await serveAgent({ agent: sleepyAgent, bus, buckets, logger });
+  asker = await serveAgent({ agent: askerAgent, bus, buckets, logger });
 });
 
 afterAll(async () => {
   log.stop();
   await agent?.stop();
+  await asker?.stop();
   await coordinator?.stop();
   await bus?.close();
   await server?.stop();
@@ -74,6 +78,52 @@ describe("cancellation", () => {
 
     const again = await runCli(env, "cancel", id, "--as", "backend-acme");
     expect(again.stdout).toMatch(/had already ended cancelled/);
+  });
+
+  it("`switchyard cancel` of a goal paused for a person prints it cancelled, and its trace says who cancelled it", async () => {
+    const id = randomUUID();
+    const goal = Goal.parse({
+      v: WIRE_VERSION,
+      id,
+      tenant: "acme",
+      user: "ana",
+      text: "Where is my parcel?",
+      plan: "ask",
+    });
+    await publishJson(bus, bus.names.subjects.goalSubmit("acme"), Goal, goal, { msgId: id });
+    await log.waitForEvent((e) => e.type === "goal.paused" && e.goalId === id);
+
+    const env = testEnv(server, PREFIX);
+    const { stdout } = await runCli(env, "cancel", id, "--as", "backend-acme", "--reason", "customer found it");
+    expect(stdout.trim()).toBe(`goal ${id}: cancelled`);
+    expect(await log.waitForEvent((e) => e.type === "goal.cancelled" && e.goalId === id)).toMatchObject({
+      requestedBy: "tenant:acme",
+      reason: "customer found it",
+    });
+    const tree = JSON.parse((await runCli(env, "trace", id, "--json")).stdout) as {
+      status: string;
+      children: Array<{ type: string; label: string; status?: string; detail?: string }>;
+    };
+    expect(tree.status).toBe("cancelled");
+    expect(tree.children.map((c) => [c.type, c.status])).toEqual([
+      ["subtask", "needs_input"],
+      ["subtask", "skipped"],
+      ["goal.paused", "needs_input"],
+      ["goal.cancelled", "cancelled"],
+    ]);
+    expect(tree.children.at(-1)).toMatchObject({ label: "cancelled by tenant:acme", detail: "customer found it" });
+  });
+
+  it("`switchyard cancel` of an unknown goal says so at once and exits 1", async () => {
+    const started = Date.now();
+    const err = await runCli(testEnv(server, PREFIX), "cancel", "no-such-goal-3", "--as", "backend-acme").catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no goal "no-such-goal-3".*SY_ERR_GOAL_UNKNOWN/),
+    });
+    expect(Date.now() - started).toBeLessThan(12_000); // the CLI's own start included; it waits 15 s for no reply
   });
 
   it("a cancel of a goal that was never accepted is refused as unknown and leaves no cancel flag", async () => {

@@ -179,3 +179,60 @@ describe("switchyard costs", () => {
     expect(since).toMatchObject({ code: 2, stderr: expect.stringMatching(/--since must be a duration/) });
   });
 });
+
+describe("switchyard goals", () => {
+  type Listed = { goalId: string; status: string; plan: string; tenant: string; user: string; tokens: number };
+  const list = async (...args: string[]) =>
+    (JSON.parse((await cli("goals", "--json", ...args)).stdout) as Listed[]).map((g) => g.goalId).sort();
+  const ids = (pick: (g: { user: string; result: GoalResult }) => boolean) =>
+    goals
+      .filter(pick)
+      .map((g) => g.result.goalId)
+      .sort();
+
+  it("lists every goal from its record, and filters by status, plan, tenant, user and time", async () => {
+    const all = JSON.parse((await cli("goals", "--json")).stdout) as Listed[];
+    expect(all.map((g) => g.goalId).sort()).toEqual(ids(() => true));
+    expect(all.every((g) => g.status === "ok" && g.plan === "demo")).toBe(true);
+    expect(all.find((g) => g.user === "bob")).toMatchObject({ tenant: "globex", tokens: 0 });
+    expect(await list("--tenant", "globex")).toEqual(ids((g) => g.user === "bob"));
+    expect(await list("--user", "alice", "--status", "ok,failed")).toEqual(ids((g) => g.user === "alice"));
+    expect(await list("--plan", "demo", "--since", "1h")).toEqual(ids(() => true));
+    expect(await list("--status", "failed")).toEqual([]);
+    expect(await list("--paused")).toEqual([]);
+    expect(await list("--plan", "support")).toEqual([]);
+  });
+
+  it("prints a table, and refuses an unknown status or a bad --since with exit code 2", async () => {
+    const { stdout } = await cli("goals", "--user", "bob");
+    expect(stdout).toMatch(/^GOAL +STATUS +PLAN +USER@TENANT +ACCEPTED +SUBTASKS +TOKENS +COST +TEXT$/m);
+    expect(stdout).toMatch(
+      new RegExp(`^${goals[2]?.result.goalId} +ok +demo +bob@globex +\\S+ +2/2 +0 +\\$0\\.0000 `, "m"),
+    );
+    expect(stdout).toMatch(/^1 goal\(s\)$/m);
+    const status = await cli("goals", "--status", "done").catch((e: { code: number; stderr: string }) => e);
+    expect(status).toMatchObject({ code: 2, stderr: expect.stringMatching(/--status: unknown status "done"/) });
+    const since = await cli("goals", "--since", "yesterday").catch((e: { code: number; stderr: string }) => e);
+    expect(since).toMatchObject({ code: 2, stderr: expect.stringMatching(/--since must be a duration/) });
+  });
+});
+
+describe("switchyard goal show", () => {
+  it("prints one goal's result from its record, exit 0 for ok; --json adds the GoalResult", async () => {
+    const { result } = goals[0] ?? {};
+    const { stdout } = await cli("goal", "show", result?.goalId ?? "");
+    expect(stdout).toMatch(new RegExp(`^goal ${result?.goalId}: ok in \\d+ ms — 2 subtask\\(s\\)`));
+    const shown = JSON.parse((await cli("goal", "show", result?.goalId ?? "", "--json")).stdout) as {
+      status: string;
+      user: string;
+      result: GoalResult;
+    };
+    expect(shown).toMatchObject({ status: "ok", user: "alice" });
+    expect(GoalResult.parse(shown.result)).toEqual(result);
+  });
+
+  it("says a goal id is unknown with exit code 1", async () => {
+    const missing = await cli("goal", "show", "no-such-goal-7").catch((e: { code: number; stderr: string }) => e);
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringMatching(/no goal "no-such-goal-7"/) });
+  });
+});

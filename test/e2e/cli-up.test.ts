@@ -26,7 +26,8 @@ const alive = (pid: number) => {
 
 it("starts the coordinator, the executor and each agent as processes, serves a goal, and stops them all on SIGTERM", async () => {
   const prefix = uniquePrefix();
-  const env = { ...process.env, ...testEnv(server, prefix) };
+  // Services that log only warnings still count as ready: readiness is each one's /readyz, not a log line.
+  const env = { ...process.env, ...testEnv(server, prefix), SY_LOG_LEVEL: "warn" };
   const up = spawn(process.execPath, ["--import", TSX, ENTRIES.cli, "up", "--nats", server.url], {
     cwd: ROOT,
     env,
@@ -56,7 +57,20 @@ it("starts the coordinator, the executor and each agent as processes, serves a g
     "executor",
   ]);
 
+  // "Up" means ready: every agent answers discovery at once, and the hint names the bus up was given.
   const cli = (...args: string[]) => runCli(testEnv(server, prefix), ...args);
+  const agents = JSON.parse((await cli("agents", "--json")).stdout) as Array<{ name: string }>;
+  expect(agents.map((a) => a.name).sort()).toEqual([
+    "classifier",
+    "keywords",
+    "refunds",
+    "report",
+    "researcher",
+    "writer",
+  ]);
+  expect(stderr.find((l) => l.includes("stack is up"))).toContain(
+    `submit a goal with: pnpm switchyard goal "some text" --nats ${server.url}`,
+  );
   const { stdout } = await cli("goal", "Processes talk over the bus. The bus carries goals.", "--json");
   expect(GoalResult.parse(JSON.parse(stdout)).status).toBe("ok");
 

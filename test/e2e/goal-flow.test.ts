@@ -172,6 +172,29 @@ describe("the CLI against the running services", () => {
     expect(stdout.trim().split("\n")).toHaveLength(1);
   });
 
+  it("`goal` shows its progress on stderr, one plain line per event when stderr is not a terminal", async () => {
+    const { stdout, stderr } = await cli("goal", "Progress lines name each step. Steps take time.", "--plan", "demo");
+    expect(stdout).toMatch(/^goal \S+: ok in /);
+    const lines = stderr.split("\n");
+    const expected = [
+      /^\+\d+\.\d{3}s {2}goal {2}accepted: plan demo · user \S+ · tenant default$/,
+      /^\+\d+\.\d{3}s {2}keywords {2}dispatched to keywords \(attempt 1\)$/,
+      /^\+\d+\.\d{3}s {2}keywords {2}started @ \S+ \(attempt 1\)$/,
+      /^\+\d+\.\d{3}s {2}keywords {2}finished ok · 0 tok · \$0\.0000 · \d+ ms$/,
+      /^\+\d+\.\d{3}s {2}report {2}finished ok · 0 tok · \$0\.0000 · \d+ ms$/,
+      /^\+\d+\.\d{3}s {2}goal {2}finished ok · 0 tok · \$0\.0000 · \d+ ms$/,
+    ];
+    for (const line of expected)
+      expect(
+        lines.some((l) => line.test(l)),
+        String(line),
+      ).toBe(true);
+    // Not a terminal: no colour, no cursor movement.
+    expect(stderr).not.toContain("\x1b");
+    const quiet = await cli("goal", "No progress here.", "--plan", "demo", "--no-progress");
+    expect(quiet.stderr).not.toMatch(/dispatched to/);
+  });
+
   it("`goal` prints a readable result and exits 3 when the goal fails", async () => {
     const err = await cli("goal", "x", "--plan", "missing-plan").catch((e: { code: number; stdout: string }) => e);
     expect(err).toMatchObject({ code: 3 });

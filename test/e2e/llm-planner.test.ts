@@ -24,7 +24,7 @@ import {
   type FakeSuccess,
 } from "../fixtures/fake-model-servers/index.ts";
 import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
-import { ENTRIES, startProcess, type ServiceProcess } from "../fixtures/processes.ts";
+import { ENTRIES, runCli, startProcess, type ServiceProcess } from "../fixtures/processes.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
 const PRICE = { inputPerMTok: 3, outputPerMTok: 15 };
@@ -196,5 +196,21 @@ describe("the coordinator service offline", () => {
     ]);
     const calls = offlineLog.events.filter((e) => e.type === "model.call" && e.goalId === result.goalId);
     expect(calls).toEqual([expect.objectContaining({ agent: "planner", model: "scripted:planner-offline" })]);
+
+    // Its trace shows the planning as the goal's plan node (not a skipped subtask), and nothing before the goal.
+    const cli = (...args: string[]) => runCli(testEnv(server, prefix), ...args);
+    type Node = { type: string; label: string; status?: string; children: Node[] };
+    const tree = JSON.parse((await cli("trace", result.goalId, "--json")).stdout) as Node;
+    expect(tree.children.map((c) => [c.type, c.label.split(" ")[0], c.status])).toEqual([
+      ["plan", "plan", "ok"],
+      ["subtask", "keywords", "ok"],
+      ["subtask", "report", "ok"],
+    ]);
+    expect(tree.children[0]).toMatchObject({ label: "plan llm", detail: "2 subtask(s)" });
+    expect(tree.children[0]?.children.map((c) => c.type)).toEqual(["model.call"]);
+    const text = (await cli("trace", result.goalId)).stdout;
+    expect(text).toMatch(/^\+0\.000s {2}goal /);
+    expect(text).toMatch(/^\+\d+\.\d{3}s {2}├─ plan llm {2}\[ok · /m);
+    expect(text).not.toMatch(/^\s*-\d/m);
   });
 });

@@ -9,11 +9,11 @@ import { researcherAgent } from "@switchyard/agent-researcher";
 import { writerAgent } from "@switchyard/agent-writer";
 import { Goal, WIRE_VERSION, type GoalResult } from "@switchyard/contracts";
 import { createCoordinator, loadApprovalPolicies, type Coordinator } from "@switchyard/coordinator";
-import { defineAction, serveExecutor, type ServedExecutor } from "@switchyard/executor";
+import { serveExecutor, type ServedExecutor } from "@switchyard/executor";
 import { createLogger, publishJson, type Buckets, type Bus } from "@switchyard/infra";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { z } from "zod";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
+import { recordingRefundAction, type RecordedRefund } from "../fixtures/recording-refunds.ts";
 import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
 import { ROOT, runCli } from "../fixtures/processes.ts";
 
@@ -26,18 +26,9 @@ let log: EventLog;
 let coordinator: Coordinator;
 let executor: ServedExecutor;
 const agents: ServedAgent[] = [];
-const refunds: Array<{ orderId: string; amountUsd: number; key: string }> = [];
+const refunds: RecordedRefund[] = [];
 
-// The executor's refund action, recording each call (the payments API of this test).
-const issueRefund = defineAction({
-  tool: "issue_refund",
-  description: "Issues a refund.",
-  input: z.object({ orderId: z.string(), amountUsd: z.number(), reason: z.string() }),
-  run: async ({ orderId, amountUsd }, ctx) => {
-    refunds.push({ orderId, amountUsd, key: ctx.idempotencyKey });
-    return { refundId: `rf-${ctx.idempotencyKey.slice(0, 8)}`, status: "issued" };
-  },
-});
+const issueRefund = recordingRefundAction(refunds);
 
 beforeAll(async () => {
   server = await startTestNats();
@@ -100,6 +91,29 @@ it("approving the refund above the threshold lets the goal finish ok with the re
     result: { status: "issued" },
   });
   expect(refunds.filter((r) => r.key === proposalId)).toEqual([{ orderId: "A-1001", amountUsd: 129, key: proposalId }]);
+
+  // The goal's history says who let it go on, before it ended; the trace shows the decision, the run and the resume.
+  const resumed = await log.waitForEvent((e) => e.type === "goal.resumed" && e.goalId === id);
+  expect(resumed).toMatchObject({ answeredBy: "reviewer-rita", proposalId, subtaskIds: ["refund"] });
+  const order = log.events.filter((e) => e.goalId === id).map((e) => e.type);
+  expect(order.indexOf("goal.resumed")).toBeLessThan(order.indexOf("goal.finished"));
+  type Node = { type: string; label: string; status?: string; children: Node[] };
+  const tree = JSON.parse((await cli("trace", id, "--json")).stdout) as Node;
+  expect(tree.status).toBe("ok");
+  const refundNode = tree.children.find((c) => c.label.startsWith("refund →"));
+  expect(refundNode?.status).toBe("ok");
+  const find = (n: Node, type: string): Node | undefined =>
+    n.type === type ? n : n.children.map((c) => find(c, type)).find((c) => c !== undefined);
+  const proposal = find(tree, "proposal.created");
+  expect(proposal?.status).toBe("executed");
+  expect(proposal?.children.map((c) => [c.type, c.label, c.status])).toEqual([
+    ["proposal.decided", "approved by reviewer-rita", "approved"],
+    ["action.finished", "executor ran issue_refund", "executed"],
+  ]);
+  expect(tree.children.slice(-2).map((c) => [c.type, c.label])).toEqual([
+    ["goal.paused", "paused for an approval"],
+    ["goal.resumed", "resumed by reviewer-rita"],
+  ]);
 });
 
 it("rejecting it ends the goal with a clear status and the reviewer's reason, and nothing is refunded", async () => {

@@ -11,10 +11,12 @@ import { createCoordinator, type Coordinator } from "@switchyard/coordinator";
 import { createLogger, publishJson, type Buckets, type Bus } from "@switchyard/infra";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
-import { connectTestBus, startTestNats, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
+import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
+import { runCli } from "../fixtures/processes.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
 let server: NatsServerHandle;
+let prefix: string;
 let bus: Bus;
 let buckets: Buckets;
 let log: EventLog;
@@ -24,7 +26,8 @@ const proposals: ActionProposal[] = [];
 
 beforeAll(async () => {
   server = await startTestNats();
-  ({ bus, buckets } = await connectTestBus(server, uniquePrefix()));
+  prefix = uniquePrefix();
+  ({ bus, buckets } = await connectTestBus(server, prefix));
   log = collectEvents(bus.nc, bus.names);
   bus.nc.subscribe(bus.names.subjects.proposalsAll, {
     callback: (_e, m) => void proposals.push(ActionProposal.parse(m.json())),
@@ -77,4 +80,21 @@ it("proposes the refund above the threshold for approval and still drafts the re
   // Every model call and tool call of the run is on the bus, with its cost and timing.
   expect(log.events.filter((e) => e.type === "model.call" && e.goalId === id).length).toBeGreaterThanOrEqual(4);
   expect(log.events.some((e) => e.type === "tool.call" && e.goalId === id && e.tool === "search_kb")).toBe(true);
+});
+
+it("`goal --plan support` without the input the plan reads fails with a hint naming the --input it needs", async () => {
+  const err = await runCli(
+    testEnv(server, prefix),
+    "goal",
+    "My shoes fell apart, refund please.",
+    "--plan",
+    "support",
+    "--tenant",
+    "acme",
+  ).catch((e: { code: number; stdout: string; stderr: string }) => e);
+  expect(err).toMatchObject({ code: 3, stdout: expect.stringMatching(/^failure: bad_input in refund: /m) });
+  expect((err as { stderr: string }).stderr).toContain(
+    `plan "support" reads customerId, orderId from the goal's input, which the goal did not have: ` +
+      `submit it with --input '{"customerId": "…", "orderId": "…"}'`,
+  );
 });

@@ -1,14 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
-import { Goal, WIRE_VERSION } from "@switchyard/contracts";
+import { Goal, WIRE_VERSION, type GoalResult } from "@switchyard/contracts";
 import { describeIssues, errorMessage, publishJson, toValidationIssues, type Bus } from "@switchyard/infra";
 import { CliError, connectCli, tenantOf } from "../client.ts";
+import { inputHintFor } from "../goals/input-hint.ts";
+import { nextSteps } from "../next-steps.ts";
+import { viewFor, watchGoal } from "../progress/watch-goal.ts";
 import { renderGoalResult } from "../render.ts";
 import { waitForGoalResult } from "../wait-for-result.ts";
+import { GOAL_SHOW_USAGE, goalShowCommand } from "./goal-show.ts";
 
-export const GOAL_USAGE = `switchyard goal "<text>" [options]
-  Publishes a goal and (by default) waits for its result.
+export const GOAL_USAGE = `switchyard goal "<text>" [options]  |  switchyard goal show <goalId> [--json]
+  Publishes a goal and (by default) waits for its result. \`goal show\` prints a goal's current result or state.
   --plan <name>             template plan to use (default: the coordinator's default, "demo")
   --input <json>            structured input for the plan, a JSON object
   --id <id>                 goal id (default: a new UUID)
@@ -17,10 +21,15 @@ export const GOAL_USAGE = `switchyard goal "<text>" [options]
                             submitted as the identity backend-<tenant>
   --json                    print the GoalResult as JSON on stdout, nothing else
   --no-wait                 print the goal id and return at once
+  --no-progress             do not show progress while waiting. Progress goes to stderr: on a terminal one line
+                            per subtask, updated as it is dispatched, starts and finishes (status, tokens, cost);
+                            elsewhere one line per step event. Colour only on a terminal, never with NO_COLOR.
   --timeout <seconds>       how long to wait for the result (default 300)
   --nats <url>              NATS server (default: $NATS_URL, else the stack \`switchyard up\` runs)
   --as <identity>           act as this identity (default backend-<tenant>; credentials from $SY_AUTH_DIR)
-Exit code: 0 when the goal ended ok, 3 when it ended otherwise, 4 on timeout, 2 on bad usage.`;
+Exit code: 0 when the goal ended ok, 3 when it ended otherwise, 4 on timeout, 2 on bad usage.
+
+${GOAL_SHOW_USAGE}`;
 
 /** Builds a goal from CLI arguments; bad arguments throw a usage error naming the field. */
 export function buildGoal(text: string, values: Record<string, string | boolean | undefined>): Goal {
@@ -69,6 +78,8 @@ export async function submitGoal(bus: Bus, goal: Goal): Promise<void> {
 
 /** `switchyard goal`. */
 export async function goalCommand(argv: string[]): Promise<number> {
+  // \`goal -- show\` submits a goal whose text is "show".
+  if (argv[0] === "show") return goalShowCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -81,6 +92,7 @@ export async function goalCommand(argv: string[]): Promise<number> {
       user: { type: "string" },
       json: { type: "boolean", default: false },
       "no-wait": { type: "boolean", default: false },
+      "no-progress": { type: "boolean", default: false },
       timeout: { type: "string", default: "300" },
       nats: { type: "string" },
       as: { type: "string" },
@@ -104,9 +116,22 @@ export async function goalCommand(argv: string[]): Promise<number> {
       process.stdout.write(values.json ? `${JSON.stringify({ goalId: goal.id })}\n` : `${goal.id}\n`);
       return 0;
     }
-    if (!values.json) process.stderr.write(`goal ${goal.id} submitted; waiting for its result…\n`);
-    const result = await waitForGoalResult(bus, { goalId: goal.id, tenant: goal.tenant }, timeoutS * 1000);
-    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${renderGoalResult(result)}\n`);
+    if (values.json) {
+      const result = await waitForGoalResult(bus, { goalId: goal.id, tenant: goal.tenant }, timeoutS * 1000);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return result.status === "ok" ? 0 : 3;
+    }
+    process.stderr.write(`goal ${goal.id} submitted; waiting for its result…\n`);
+    const watch = values["no-progress"] ? undefined : watchGoal(bus, goal, viewFor(process.stderr));
+    let result: GoalResult;
+    try {
+      result = await waitForGoalResult(bus, { goalId: goal.id, tenant: goal.tenant }, timeoutS * 1000);
+    } finally {
+      await watch?.stop();
+    }
+    process.stdout.write(`${renderGoalResult(result)}\n`);
+    const hints = [...nextSteps(result, values.nats), (await inputHintFor(bus, goal, result)) ?? []].flat();
+    if (hints.length > 0) process.stderr.write(`${hints.join("\n")}\n`);
     return result.status === "ok" ? 0 : 3;
   } finally {
     await bus.close();

@@ -21,7 +21,9 @@ const PAUSE_SETTLE_MS = 2_500;
 async function settledResult(bus: Bus, ref: { goalId: string; tenant: string }, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   let result = await waitForGoalResult(bus, ref, timeoutMs);
-  for (let pauses = 1; result.status === "needs_approval" || result.status === "needs_input"; pauses++) {
+  const paused = (status: string) =>
+    status === "needs_approval" || status === "needs_input" || status === "needs_review";
+  for (let pauses = 1; paused(result.status); pauses++) {
     const wait = Math.min(PAUSE_SETTLE_MS, Math.max(0, deadline - Date.now()));
     try {
       result = await waitForGoalResult(bus, ref, wait, { pausesSeen: pauses });

@@ -36,14 +36,16 @@ const AGENT_EVENTS = new Set([
 ]);
 
 /**
- * The events as read from the stream, each with the service whose subject it was published on: the coordinator,
- * or the agent the event names. `as` overrides it (an agent publishing what is not its to say).
+ * The events as read from the stream, each with the service whose subject it was published on: the executor for
+ * its runs, the agent an agent's event names, else the coordinator. `as` overrides it (an agent publishing what is
+ * not its to say).
  */
 export function published(events: readonly unknown[], as?: string): PublishedEvent[] {
   return events.map((event) => {
     const e = (event ?? {}) as { type?: unknown; agent?: unknown };
     const byAgent = typeof e.type === "string" && AGENT_EVENTS.has(e.type) && typeof e.agent === "string";
-    return { publisher: as ?? (byAgent ? `agent-${String(e.agent)}` : "coordinator"), event };
+    const own = e.type === "action.finished" ? "executor" : byAgent ? `agent-${String(e.agent)}` : "coordinator";
+    return { publisher: as ?? own, event };
   });
 }
 
@@ -197,4 +199,120 @@ export function llmGoalEvents(): unknown[] {
       usage: usage({ steps: 4, inputTokens: 530, outputTokens: 130, costUsd: 0.0067, ms: 1850 }),
     }),
   ];
+}
+
+const refunds = { goalId: "g5", subtaskId: "refund", agent: "refunds" } as const;
+const PROPOSAL_ID = "fedcba9876543210fedcba9876543210";
+
+/**
+ * Goal g5 (LLM plan): the planner's model call comes before `goal.accepted`; `refund` proposes a destructive refund,
+ * the goal pauses, rita approves it, the executor runs it, and the goal resumes and ends ok. The agent's last word
+ * on `refund` is `needs_approval`: only the goal's result says it settled `ok`.
+ */
+export function approvedGoalEvents(): unknown[] {
+  return [
+    ev(0, {
+      type: "model.call",
+      goalId: "g5",
+      subtaskId: "plan",
+      agent: "planner",
+      step: 1,
+      purpose: "step",
+      model: "scripted:planner",
+      text: "",
+      toolCalls: ["submit_plan"],
+      inputTokens: 400,
+      outputTokens: 100,
+      costUsd: 0.002,
+      ms: 30,
+    }),
+    ev(40, { type: "goal.accepted", goalId: "g5", user: "dana", plan: "llm" }),
+    ev(41, {
+      type: "plan.created",
+      goalId: "g5",
+      plan: { subtasks: [{ id: "refund", agent: "refunds", input: {}, dependsOn: [] }] },
+      usage: usage({ steps: 1, inputTokens: 400, outputTokens: 100, costUsd: 0.002, ms: 30 }),
+    }),
+    ev(42, { ...refunds, type: "subtask.dispatched", attempt: 1 }),
+    ev(50, { ...refunds, type: "subtask.started", attempt: 1, instance: "refunds-a" }),
+    ev(60, {
+      ...refunds,
+      type: "proposal.created",
+      proposal: {
+        id: PROPOSAL_ID,
+        ...refunds,
+        tool: "issue_refund",
+        args: { orderId: "A-1001", amountUsd: 129 },
+        argsHash: "b".repeat(64),
+        effectKey: "agent.refunds.effect.g5.refund.issue_refund.bbb",
+        reason: "above the automatic limit",
+        kind: "destructive",
+        status: "pending",
+      },
+    }),
+    ev(70, { ...refunds, type: "subtask.finished", status: "needs_approval", usage: usage({ ms: 20 }) }),
+    ev(80, {
+      type: "goal.paused",
+      goalId: "g5",
+      status: "needs_approval",
+      questions: [],
+      pendingApprovals: [PROPOSAL_ID],
+    }),
+    ev(5_000, {
+      ...refunds,
+      type: "proposal.decided",
+      proposalId: PROPOSAL_ID,
+      tool: "issue_refund",
+      status: "approved",
+      decidedBy: "rita",
+      reason: "defective product",
+    }),
+    ev(5_100, {
+      ...refunds,
+      type: "action.finished",
+      proposalId: PROPOSAL_ID,
+      tool: "issue_refund",
+      status: "executed",
+    }),
+    ev(5_200, {
+      type: "goal.resumed",
+      goalId: "g5",
+      subtaskIds: ["refund"],
+      answeredBy: "rita",
+      proposalId: PROPOSAL_ID,
+    }),
+    ev(5_201, {
+      type: "goal.finished",
+      goalId: "g5",
+      status: "ok",
+      usage: usage({ steps: 1, inputTokens: 400, outputTokens: 100, costUsd: 0.002, ms: 5_200 }),
+    }),
+  ];
+}
+
+/** The final GoalResult of g5: `refund` settled ok once its action ran. */
+export function approvedGoalResult(): unknown {
+  return {
+    v: WIRE_VERSION,
+    goalId: "g5",
+    status: "ok",
+    subtasks: [
+      {
+        v: WIRE_VERSION,
+        ...refunds,
+        idempotencyKey: "g5/refund",
+        instance: "refunds-a",
+        attempt: 1,
+        status: "ok",
+        output: {},
+        usage: usage({ ms: 20 }),
+        startedAt: new Date(T0 + 50).toISOString(),
+        finishedAt: new Date(T0 + 70).toISOString(),
+      },
+    ],
+    usage: usage({ ms: 5_200 }),
+    traceId: "0af7651916cd43dd8448eb211c80319c",
+    acceptedAt: new Date(T0).toISOString(),
+    finishedAt: new Date(T0 + 5_200).toISOString(),
+  };
 }

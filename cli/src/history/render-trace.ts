@@ -11,7 +11,8 @@ export function formatMs(ms: number): string {
   return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
 }
 
-function describe(node: TraceNode): string {
+/** A node on one line: its label, `[status · tokens · cost · time · failure kind]` and its detail. */
+export function describeNode(node: TraceNode): string {
   const metrics = [
     node.status,
     node.tokens === undefined ? undefined : `${node.tokens} tok`,
@@ -41,7 +42,7 @@ export function renderTrace(root: TraceNode): string {
   const start = root.at === undefined ? NaN : Date.parse(root.at);
   const rows: Array<{ time: string; text: string }> = [];
   const walk = (node: TraceNode, head: string, indent: string): void => {
-    rows.push({ time: offset(node.at, start), text: `${head}${describe(node)}` });
+    rows.push({ time: offset(node.at, start), text: `${head}${describeNode(node)}` });
     node.children.forEach((child, i) => {
       const last = i === node.children.length - 1;
       walk(child, `${indent}${last ? "└─ " : "├─ "}`, `${indent}${last ? "   " : "│  "}`);

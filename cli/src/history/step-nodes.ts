@@ -92,6 +92,80 @@ export function proposalNode(e: Of<"proposal.created">): TraceNode {
   };
 }
 
+/** A decision on a proposal: a person's, a policy's, or its expiry. */
+export function decidedNode(e: Of<"proposal.decided">): TraceNode {
+  return {
+    type: e.type,
+    label: `${e.status} by ${e.decidedBy}`,
+    status: e.status,
+    at: e.at,
+    detail: clip(e.reason),
+    children: [],
+  };
+}
+
+/** The executor's run of an approved action. */
+export function actionNode(e: Of<"action.finished">): TraceNode {
+  return {
+    type: e.type,
+    label: `executor ran ${e.tool}`,
+    status: e.status,
+    at: e.at,
+    detail: e.error === undefined ? undefined : clip(e.error),
+    children: [],
+  };
+}
+
+/** The goal stopped to wait for a person: what it waits for. */
+export function pausedNode(e: Of<"goal.paused">): TraceNode {
+  const waits =
+    e.status === "needs_approval"
+      ? `approval of ${e.pendingApprovals.join(", ") || "a proposal"}`
+      : e.status === "needs_review"
+        ? "a review of a held output"
+        : `input: ${e.questions.join("; ") || "an answer"}`;
+  const labels = {
+    needs_approval: "paused for an approval",
+    needs_review: "paused for a review",
+    needs_input: "paused for input",
+  };
+  return {
+    type: e.type,
+    label: labels[e.status],
+    status: e.status,
+    at: e.at,
+    detail: clip(`waiting for ${waits}`),
+    children: [],
+  };
+}
+
+/** The goal went on after a pause: who let it, and what runs again. */
+export function resumedNode(e: Of<"goal.resumed">): TraceNode {
+  return {
+    type: e.type,
+    label: `resumed by ${e.answeredBy}`,
+    at: e.at,
+    detail: clip(
+      e.proposalId === undefined
+        ? `answer for ${e.subtaskIds.join(", ")}`
+        : `proposal ${e.proposalId} of ${e.subtaskIds.join(", ")}`,
+    ),
+    children: [],
+  };
+}
+
+/** A cancel request that ended the goal. */
+export function cancelledNode(e: Of<"goal.cancelled">): TraceNode {
+  return {
+    type: e.type,
+    label: `cancelled by ${e.requestedBy}`,
+    status: "cancelled",
+    at: e.at,
+    detail: clip(e.reason),
+    children: [],
+  };
+}
+
 /** The conversation was summarized to fit the context window. */
 export function summarizedNode(e: Of<"context.summarized">): TraceNode {
   return {

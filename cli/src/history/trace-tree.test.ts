@@ -1,6 +1,6 @@
 import { WIRE_VERSION } from "@switchyard/contracts";
 import { describe, expect, it } from "vitest";
-import { ev, llmGoalEvents, usage } from "./fixture-events.test-helpers.ts";
+import { approvedGoalEvents, approvedGoalResult, ev, llmGoalEvents, usage } from "./fixture-events.test-helpers.ts";
 import { renderTrace } from "./render-trace.ts";
 import type { TraceNode } from "./trace-node.ts";
 import { buildTraceTree } from "./trace-tree.ts";
@@ -170,6 +170,101 @@ describe("buildTraceTree", () => {
       ["model.call: model step 1 m [ok]", "tool.call: tool t [invalid]"],
     ]);
     expect(tree.children[0]?.children[1]?.detail).toBe("{} ⇒ no");
+  });
+});
+
+describe("buildTraceTree: planning, people and cancellation", () => {
+  it("shows the LLM planner as the goal's plan node, not as a subtask, and starts the goal with it", () => {
+    const tree = buildTraceTree({ goalId: "g5", events: approvedGoalEvents(), done: approvedGoalResult() });
+    expect(tree.at).toBe("2026-01-31T12:00:00.000Z");
+    expect(tree.children[0]).toMatchObject({
+      type: "plan",
+      label: "plan llm",
+      status: "ok",
+      tokens: 500,
+      costUsd: 0.002,
+      ms: 30,
+      at: "2026-01-31T12:00:00.000Z",
+      detail: "1 subtask(s)",
+    });
+    expect(tree.children[0]?.children.map((c) => c.label)).toEqual(["model step 1 scripted:planner → submit_plan"]);
+    expect(tree.children.filter((c) => c.type === "subtask").map((c) => c.label)).toEqual([
+      "refund → refunds @ refunds-a",
+    ]);
+    // No line of the drawing starts before the goal.
+    expect(renderTrace(tree)).not.toMatch(/^\s*-/m);
+  });
+
+  it("a plan that never came failed with its goal; one still being made is running", () => {
+    const [plannerCall] = approvedGoalEvents();
+    const failed = ev(100, { type: "goal.finished", goalId: "g5", status: "failed", usage: usage({}) });
+    expect(buildTraceTree({ goalId: "g5", events: [plannerCall, failed] }).children[0]).toMatchObject({
+      type: "plan",
+      status: "failed",
+    });
+    expect(buildTraceTree({ goalId: "g5", events: [plannerCall] }).children[0]).toMatchObject({ status: "running" });
+  });
+
+  it("nests the decision and the executor's run under the proposal, and shows the pause and the resume", () => {
+    const tree = buildTraceTree({ goalId: "g5", events: approvedGoalEvents(), done: approvedGoalResult() });
+    expect(outline(tree)).toEqual([
+      "goal: goal g5 [ok]",
+      [
+        ["plan: plan llm [ok]", ["model.call: model step 1 scripted:planner → submit_plan [ok]"]],
+        [
+          "subtask: refund → refunds @ refunds-a [ok]",
+          [
+            [
+              "proposal.created: proposal issue_refund (destructive) [executed]",
+              [
+                "proposal.decided: approved by rita [approved]",
+                "action.finished: executor ran issue_refund [executed]",
+              ],
+            ],
+          ],
+        ],
+        "goal.paused: paused for an approval [needs_approval]",
+        "goal.resumed: resumed by rita",
+      ],
+    ]);
+    const paused = tree.children.find((c) => c.type === "goal.paused");
+    expect(paused?.detail).toBe("waiting for approval of fedcba9876543210fedcba9876543210");
+    const resumed = tree.children.find((c) => c.type === "goal.resumed");
+    expect(resumed?.detail).toBe("proposal fedcba9876543210fedcba9876543210 of refund");
+  });
+
+  it("keeps a paused goal's unstarted subtasks pending, and shows who cancelled it", () => {
+    const events = approvedGoalEvents().slice(0, 8);
+    const plan = ev(41, {
+      type: "plan.created",
+      goalId: "g5",
+      plan: {
+        subtasks: [
+          { id: "refund", agent: "refunds", input: {}, dependsOn: [] },
+          { id: "reply", agent: "writer", input: {}, dependsOn: ["refund"] },
+        ],
+      },
+    });
+    events.splice(2, 1, plan);
+    const paused = buildTraceTree({ goalId: "g5", events });
+    expect(paused.children.find((c) => c.label.startsWith("reply"))?.status).toBe("pending");
+
+    const cancelled = buildTraceTree({
+      goalId: "g5",
+      events: [
+        ...events,
+        ev(9_000, { type: "goal.finished", goalId: "g5", status: "cancelled", usage: usage({}) }),
+        ev(9_001, { type: "goal.cancelled", goalId: "g5", requestedBy: "person:rita", reason: "customer withdrew" }),
+      ],
+    });
+    expect(cancelled.status).toBe("cancelled");
+    expect(cancelled.children.find((c) => c.label.startsWith("reply"))?.status).toBe("skipped");
+    expect(cancelled.children.at(-1)).toMatchObject({
+      type: "goal.cancelled",
+      label: "cancelled by person:rita",
+      status: "cancelled",
+      detail: "customer withdrew",
+    });
   });
 });
 

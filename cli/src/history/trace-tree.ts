@@ -1,18 +1,25 @@
 // Builds a goal's execution tree from its events: a pure function, so it is tested without a bus.
 import { GoalResult, StepEvent, type Failure, type Usage } from "@switchyard/contracts";
+import { addPlannerCall, finishPlanNode, isPlannerCall, planNode } from "./plan-node.ts";
 import {
+  actionNode,
+  cancelledNode,
   checkpointNode,
   clip,
+  decidedNode,
   duplicateNode,
   limitHitNode,
   modelCallNode,
+  pausedNode,
   proposalNode,
   rejectedNode,
+  resumedNode,
   summarizedNode,
   toolCallNode,
   unknownNode,
 } from "./step-nodes.ts";
 import type { TraceNode } from "./trace-node.ts";
+import { isWaiting } from "../waiting.ts";
 
 /** What a trace is built from: a goal's events in stream order and its done message, as read (not yet validated). */
 export type TraceInput = { goalId: string; events: readonly unknown[]; done?: unknown };
@@ -54,7 +61,11 @@ export function buildTraceTree(input: TraceInput): TraceNode {
   const facts: string[] = [];
   const subtasks = new Map<string, SubtaskState>();
   let ending: Ending | undefined;
-  let accepted = false;
+  let accepted: { plan: string } | undefined;
+  let plan: TraceNode | undefined;
+  let planned: { subtasks: number; usage?: Usage } | undefined;
+  /** Decisions and the executor's run nest under the proposal they are about. */
+  const proposals = new Map<string, TraceNode>();
 
   const subtask = (id: string, agent?: string): SubtaskState => {
     let st = subtasks.get(id);
@@ -85,12 +96,22 @@ export function buildTraceTree(input: TraceInput): TraceNode {
     goal.at ??= e.at;
     switch (e.type) {
       case "goal.accepted":
-        accepted = true;
+        accepted = { plan: e.plan };
         goal.at = e.at;
         facts.push(`plan ${e.plan}`, `user ${e.user}`, `tenant ${e.tenant}`);
         break;
       case "plan.created":
+        planned = { subtasks: e.plan.subtasks.length, usage: e.usage };
         for (const s of e.plan.subtasks) subtask(s.id, s.agent).dependsOn = s.dependsOn;
+        break;
+      case "goal.paused":
+        goal.children.push(pausedNode(e));
+        break;
+      case "goal.resumed":
+        goal.children.push(resumedNode(e));
+        break;
+      case "goal.cancelled":
+        goal.children.push(cancelledNode(e));
         break;
       case "goal.duplicate":
         goal.children.push(duplicateNode(e));
@@ -125,6 +146,14 @@ export function buildTraceTree(input: TraceInput): TraceNode {
         subtask(e.subtaskId, e.agent).ending = e;
         break;
       case "model.call": {
+        if (isPlannerCall(e)) {
+          if (plan === undefined) {
+            plan = planNode();
+            goal.children.push(plan);
+          }
+          addPlannerCall(plan, e);
+          break;
+        }
         const st = subtask(e.subtaskId, e.agent);
         const node = modelCallNode(e);
         st.node.children.push(node);
@@ -140,9 +169,20 @@ export function buildTraceTree(input: TraceInput): TraceNode {
       case "context.summarized":
         stepParent(subtask(e.subtaskId, e.agent), e.step).push(summarizedNode(e));
         break;
-      case "proposal.created":
-        stepParent(subtask(e.subtaskId, e.agent)).push(proposalNode(e));
+      case "proposal.created": {
+        const node = proposalNode(e);
+        proposals.set(e.proposal.id, node);
+        stepParent(subtask(e.subtaskId, e.agent)).push(node);
         break;
+      }
+      case "proposal.decided":
+      case "action.finished": {
+        const proposal = proposals.get(e.proposalId);
+        if (proposal !== undefined) proposal.status = e.status; // where the proposal stands now
+        const node = e.type === "proposal.decided" ? decidedNode(e) : actionNode(e);
+        (proposal?.children ?? subtask(e.subtaskId, e.agent).node.children).push(node);
+        break;
+      }
       case "limit.hit":
         subtask(e.subtaskId, e.agent).node.children.push(limitHitNode(e));
         break;
@@ -160,7 +200,10 @@ export function buildTraceTree(input: TraceInput): TraceNode {
       const st = subtask(s.subtaskId, s.agent);
       st.instance ??= s.instance;
       st.attempt ??= s.attempt;
-      st.ending ??= s;
+      // A decision or an answer settles a waiting subtask in the goal's record; its agent says nothing more.
+      if (st.ending === undefined || (isWaiting(st.ending.status) && s.status !== st.ending.status)) {
+        st.ending = s;
+      }
       st.node.at ??= s.startedAt;
     }
     ending ??= r;
@@ -168,10 +211,19 @@ export function buildTraceTree(input: TraceInput): TraceNode {
     failedIn = r.failure?.subtaskId;
   }
 
-  for (const [id, st] of subtasks) finishSubtask(id, st, ending !== undefined);
+  // A goal that waits for a person has not ended: what it has not run yet is still pending.
+  const ended = ending !== undefined && !isWaiting(ending.status);
+  for (const [id, st] of subtasks) finishSubtask(id, st, ended);
+  if (plan !== undefined) {
+    finishPlanNode(plan, { name: accepted?.plan, ...planned, goalEnded: ended });
+    // An LLM plan is made before the goal is announced accepted: the goal starts with its planning.
+    if (plan.at !== undefined && (goal.at === undefined || Date.parse(plan.at) < Date.parse(goal.at))) {
+      goal.at = plan.at;
+    }
+  }
   Object.assign(goal, metrics(ending));
   if (goal.status === undefined) {
-    const duplicate = !accepted && goal.children.some((c) => c.type === "goal.duplicate");
+    const duplicate = accepted === undefined && goal.children.some((c) => c.type === "goal.duplicate");
     goal.status = duplicate ? "duplicate" : "running";
   }
   if (ending?.failure !== undefined) {

@@ -19,7 +19,7 @@ import {
   type Metrics,
 } from "@switchyard/infra";
 import type { CoordinatorDeps } from "../deps.ts";
-import { react } from "../reactor/react.ts";
+import { applyInput, flushGoal } from "../reactor/react.ts";
 import { scheduleTimer } from "../timer-schedule.ts";
 import { checkRule, policyVersion, type ApprovalPolicies } from "./approval-policy.ts";
 import { reserveAutoApproval } from "./auto-approval.ts";
@@ -63,7 +63,22 @@ export function createApprovalAuthority(deps: CoordinatorDeps, opts: ApprovalAut
         : p.status === "failed"
           ? (record.error ?? "failed")
           : (record.decisionReason ?? p.status);
-    await react(p.goalId, { type: "proposal", proposal: p, note }, deps);
+    const applied = await applyInput(p.goalId, { type: "proposal", proposal: p, note }, deps);
+    if (applied === undefined) return;
+    // A goal that waited for this decision goes on: its history says who let it, before what follows (a refusal
+    // ends it instead, which its end says).
+    const allowed = p.status === "approved" || p.status === "executed";
+    if (allowed && applied.before.phase.type === "paused" && applied.record.value.phase.type !== "paused") {
+      await deps.events.emitSafely({
+        type: "goal.resumed",
+        goalId: p.goalId,
+        tenant: applied.record.value.goal.tenant,
+        subtaskIds: [p.subtaskId],
+        answeredBy: p.decidedBy ?? "policy",
+        proposalId: p.id,
+      });
+    }
+    await flushGoal(p.goalId, deps, applied.record);
   }
 
   async function execute(record: ApprovalRecord, approvedBy: string): Promise<void> {

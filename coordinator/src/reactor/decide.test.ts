@@ -264,3 +264,55 @@ describe("the goal reactor's decision", () => {
 function ctx0(): DecisionContext {
   return { now: t0, failurePolicies: {} };
 }
+
+describe("outputs held for review", () => {
+  const held: Plan = {
+    subtasks: [
+      { id: "a", agent: "x", input: {}, dependsOn: [], review: "when-assumed" },
+      { id: "b", agent: "x", input: {}, dependsOn: ["a"] },
+    ],
+  };
+  const assumes = result("a", { assessment: { established: [], assumed: ["the customer is C-42"], unknown: [] } });
+  const review = (decision: "accept" | "edit" | "reject", extra: object = {}) =>
+    ({ v: WIRE_VERSION, goalId: "g1", subtaskId: "a", decision, at: t0.toISOString(), ...extra }) as const;
+
+  it("holds an output whose checkpoint assumed something, and lets one that assumed nothing through", () => {
+    const waiting = run(start(held), [{ type: "submitted" }, { type: "result", result: assumes }]);
+    expect(waiting.record.phase).toMatchObject({ type: "paused", result: { status: "needs_review" } });
+    expect(tasks(waiting.sent)).toEqual(["a#1"]);
+    const through = run(start(held), [{ type: "submitted" }, { type: "result", result: result("a") }]);
+    expect(tasks(through.sent)).toEqual(["a#1", "b#1"]);
+  });
+
+  it("goes on with an accepted or edited output, recording who reviewed it; a second review changes nothing", () => {
+    const waiting = run(start(held), [{ type: "submitted" }, { type: "result", result: assumes }]).record;
+    const edited = run(waiting, [
+      { type: "review", review: review("edit", { output: { from: "rita" } }), reviewedBy: "rita" },
+    ]);
+    const sentB = edited.sent.flatMap((o) => (o.kind === "task" ? [o.envelope] : []));
+    expect(sentB.map((e) => [e.subtaskId, e.upstream])).toEqual([["b", { a: { from: "rita" } }]]);
+    expect(edited.record.subtasks["a"]).toMatchObject({
+      type: "finished",
+      result: { status: "ok", review: { decision: "edit", by: "rita" } },
+    });
+    expect(decide(edited.record, { type: "review", review: review("accept"), reviewedBy: "rita" }, ctx0())).toBe(
+      undefined,
+    );
+  });
+
+  it("fails the subtask on a rejection, with who rejected it and why", () => {
+    const waiting = run(start(held), [{ type: "submitted" }, { type: "result", result: assumes }]).record;
+    const after = decide(
+      waiting,
+      { type: "review", review: review("reject", { reason: "wrong customer" }), reviewedBy: "rita" },
+      ctx0(),
+    );
+    expect(after?.phase).toMatchObject({
+      type: "finished",
+      result: {
+        status: "failed",
+        failure: { kind: "policy_denied", message: "output rejected by rita: wrong customer" },
+      },
+    });
+  });
+});

@@ -1,7 +1,15 @@
 import type { GoalRecord } from "@switchyard/contracts";
 import { readySubtasks } from "../dag.ts";
 import type { FailurePolicies } from "../failure-policy.ts";
-import { answerRecord, applyResult, cancelRecord, claimDispatch, expireRecord, settleProposal } from "../goal-state.ts";
+import {
+  answerRecord,
+  applyResult,
+  cancelRecord,
+  claimDispatch,
+  expireRecord,
+  reviewOutput,
+  settleProposal,
+} from "../goal-state.ts";
 import type { GoalInput } from "./goal-input.ts";
 
 /** What the decision may know besides the record and the input: the time, the failure policies, a recorded cancel. */
@@ -35,6 +43,8 @@ function applyInput(record: GoalRecord, input: GoalInput, ctx: DecisionContext):
       return applyResult(record, input.result, ctx.now, ctx.failurePolicies);
     case "answer":
       return answerRecord(record, input.answer, input.answeredBy);
+    case "review":
+      return reviewOutput(record, input.review, input.reviewedBy, ctx.now, ctx.failurePolicies);
     case "proposal":
       return settleProposal(record, input.proposal, input.note, ctx.now, ctx.failurePolicies);
     case "deadline":

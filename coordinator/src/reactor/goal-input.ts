@@ -1,4 +1,4 @@
-import type { ActionProposal, GoalAnswer, SubtaskResult } from "@switchyard/contracts";
+import type { ActionProposal, GoalAnswer, OutputReview, SubtaskResult } from "@switchyard/contracts";
 
 /**
  * Everything that can happen to a goal, as the reactor's one decision takes it. Each message kind has an adapter that
@@ -12,6 +12,8 @@ export type GoalInput =
   | { type: "result"; result: SubtaskResult }
   /** A person's answer to a goal paused on `needs_input`. */
   | { type: "answer"; answer: GoalAnswer; answeredBy: string }
+  /** A person's review of an output the plan held for one. */
+  | { type: "review"; review: OutputReview; reviewedBy: string }
   /** A proposal reached its final state (decided, executed or failed) in the approval authority's record. */
   | { type: "proposal"; proposal: ActionProposal; note: string }
   /** The goal's deadline timer fired. */

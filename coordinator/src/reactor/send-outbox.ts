@@ -77,7 +77,7 @@ async function sendTask(record: GoalRecord, envelope: SubtaskEnvelope, deps: Coo
 async function announcePause(record: GoalRecord, result: GoalResult, pause: number, deps: CoordinatorDeps) {
   const goalId = record.goal.id;
   const subject = deps.bus.names.subjects.goalDone(record.goal.tenant, goalId);
-  const waiting = result.subtasks.filter((r) => r.status === "needs_input" || r.status === "needs_approval");
+  const waiting = result.subtasks.filter((r) => r.status === "needs_input");
   await Promise.all([
     publishTraced(record, subject, { [ATTR.status]: result.status }, (headers) =>
       publishJson(deps.bus, subject, GoalResult, result, { msgId: `done/${goalId}/pause-${pause}`, headers }),
@@ -86,8 +86,8 @@ async function announcePause(record: GoalRecord, result: GoalResult, pause: numb
       type: "goal.paused",
       goalId,
       tenant: record.goal.tenant,
-      status: result.status === "needs_approval" ? "needs_approval" : "needs_input",
-      questions: waiting.flatMap((r) => (r.status === "needs_input" ? (r.assessment?.unknown ?? []) : [])),
+      status: result.status === "needs_approval" || result.status === "needs_review" ? result.status : "needs_input",
+      questions: waiting.flatMap((r) => r.assessment?.unknown ?? []),
       pendingApprovals: result.pendingApprovals,
     }),
   ]);

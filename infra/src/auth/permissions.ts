@@ -131,6 +131,7 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
         { pub: topology },
         consume(streams.goals, consumers.coordinatorGoals, subjects.goalSubmitAll),
         consume(streams.goals, consumers.coordinatorAnswers, subjects.goalAnswerAll),
+        consume(streams.goals, consumers.coordinatorReviews, subjects.goalReviewAll),
         consume(streams.goals, consumers.coordinatorTimers, subjects.goalTimer),
         consume(streams.results, consumers.coordinatorResults, subjects.resultsAll),
         consume(streams.proposals, consumers.coordinatorProposals, subjects.proposalsAll),
@@ -211,7 +212,12 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
       const person = id.of;
       return [
         {
-          pub: [subjects.approvalDecide(person), subjects.goalAnswer(person), subjects.goalCancel("person", person)],
+          pub: [
+            subjects.approvalDecide(person),
+            subjects.goalAnswer(person),
+            subjects.goalReview(person),
+            subjects.goalCancel("person", person),
+          ],
         },
         ...readEverything(names),
       ];
