@@ -7,9 +7,12 @@ import {
   freePort,
   isReachable,
   startNatsServer,
+  dockerAvailable,
+  findNatsServerBinary,
   type NatsServerHandle,
 } from "@switchyard/infra";
 import { DEV_AUTH_DIR, ensureDevCredentials } from "./credentials.ts";
+import { ensureNatsServerBinary } from "./nats-download.ts";
 import { superviseServices, type OutputMode, type Supervisor } from "./supervisor.ts";
 import { WORKSPACE_ROOT, workspaceServices, type ServiceEntry } from "./workspace.ts";
 
@@ -45,14 +48,27 @@ export async function acceptsAnonymous(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * Which nats-server binary to run: one on PATH or in the usual places, else none when Docker can run one, else the
+ * pinned release, downloaded once into the user's cache.
+ */
+async function natsServerEnv(log: (line: string) => void): Promise<Record<string, string>> {
+  const binary = findNatsServerBinary(process.env);
+  if (binary !== undefined) return { NATS_SERVER_BIN: binary };
+  if (dockerAvailable()) return {};
+  log("no nats-server on this machine and no Docker: fetching the official release once");
+  return { NATS_SERVER_BIN: await ensureNatsServerBinary({ log }) };
+}
+
 async function startLocal(kind: "local" | "private", configFile: string | undefined, log: (line: string) => void) {
-  if (kind === "private") return startNatsServer({ env: {}, configFile });
+  const env = await natsServerEnv(log);
+  if (kind === "private") return startNatsServer({ env, configFile });
   const { port: defaultPort } = new URL(DEFAULT_NATS_URL);
   const port = (await isReachable("127.0.0.1", Number(defaultPort))) ? await freePort() : Number(defaultPort);
   const storeDir = join(WORKSPACE_ROOT, ".switchyard", "nats");
   log(`starting nats-server on nats://127.0.0.1:${port} (store: ${storeDir})`);
   return startNatsServer({
-    env: {},
+    env,
     port,
     storeDir,
     logFile: join(WORKSPACE_ROOT, ".switchyard", "nats-server.log"),

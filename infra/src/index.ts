@@ -30,7 +30,7 @@ export { canonicalJson, sha256Hex } from "./hash.ts";
 export { createJson, getJson, isCasConflict, updateJson } from "./kv-json.ts";
 export { inboxRepliesOnly, isInbox, respondToInbox } from "./reply.ts";
 export { createLogger } from "./logger.ts";
-export { findNatsServerBinary, freePort, isReachable, startNatsServer } from "./nats-server.ts";
+export { dockerAvailable, findNatsServerBinary, freePort, isReachable, startNatsServer } from "./nats-server.ts";
 export { msgIdSealer } from "./msg-ids.ts";
 export type { MsgIdSealer } from "./msg-ids.ts";
 export { publishJson, toHeaders } from "./publish.ts";

@@ -171,7 +171,8 @@ async function startBinary(binary: string, opts: StartNatsServerOptions): Promis
   };
 }
 
-function dockerAvailable(): boolean {
+/** Whether a Docker engine answers (testcontainers can start a nats-server in it). */
+export function dockerAvailable(): boolean {
   if (process.env["DOCKER_HOST"] === undefined && !existsSync("/var/run/docker.sock")) return false;
   return spawnSync("docker", ["info"], { stdio: "ignore", timeout: 5_000 }).status === 0;
 }
