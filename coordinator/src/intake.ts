@@ -195,7 +195,11 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     log.info({ event: "goal.accepted", traceId, plan: goal.plan ?? deps.defaultPlan }, "goal accepted");
     // Sent together; on one connection they reach the events stream in this order, before the dispatch events.
     await Promise.all([
-      events.emitSafely({ type: "goal.accepted", goalId: goal.id, tenant, user: goal.user, plan: planName }),
+      events.emitSafely(
+        { type: "goal.accepted", goalId: goal.id, tenant, user: goal.user, plan: planName },
+        undefined,
+        `event/goal.accepted/${goal.id}`,
+      ),
       record.plan === undefined
         ? undefined
         : events.emitSafely({

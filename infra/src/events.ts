@@ -13,10 +13,14 @@ export type StepEventInput = StepEvent extends infer E
 
 /** Publishes step events to `<prefix>.events.<tenant>.<goalId>.<source>`. */
 export type EventEmitter = {
-  /** Publishes and waits for the stream to store it; throws if it could not be stored. */
-  emit(event: StepEventInput, headers?: Record<string, string | undefined>): Promise<void>;
+  /**
+   * Publishes and waits for the stream to store it; throws if it could not be stored. `msgId`: an event that stands
+   * for something that happens once (a dispatch, a goal's end) is stored once, however often it is sent (a
+   * redelivered input, two replicas flushing the same record) within the stream's duplicate window.
+   */
+  emit(event: StepEventInput, headers?: Record<string, string | undefined>, msgId?: string): Promise<void>;
   /** Publishes without failing the caller: an event that cannot be stored is logged instead. */
-  emitSafely(event: StepEventInput, headers?: Record<string, string | undefined>): Promise<void>;
+  emitSafely(event: StepEventInput, headers?: Record<string, string | undefined>, msgId?: string): Promise<void>;
 };
 
 /**
@@ -28,16 +32,16 @@ export type EventEmitter = {
 export function createEventEmitter(bus: Bus, source: string, logger?: Logger): EventEmitter {
   const { subjects } = bus.names;
   const emitter = `${source}/${bus.config.instance}`;
-  const emit: EventEmitter["emit"] = async (event, headers) => {
+  const emit: EventEmitter["emit"] = async (event, headers, msgId) => {
     const full = { ...event, v: WIRE_VERSION, at: new Date().toISOString(), source: emitter } as StepEvent;
     const subject = "tenant" in full ? subjects.events(full.tenant, full.goalId, source) : subjects.rejected(source);
-    await publishJson(bus, subject, StepEvent, full, { headers });
+    await publishJson(bus, subject, StepEvent, full, { headers, msgId });
   };
   return {
     emit,
-    async emitSafely(event, headers) {
+    async emitSafely(event, headers, msgId) {
       try {
-        await emit(event, headers);
+        await emit(event, headers, msgId);
       } catch (err) {
         logger?.error(
           { event: "event.publish_failed", type: event.type, err: errorMessage(err) },

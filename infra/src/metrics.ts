@@ -189,13 +189,13 @@ export function createMetrics(opts: CreateMetricsOptions): Metrics {
  */
 export function withMetrics(emitter: EventEmitter, metrics: Pick<Metrics, "observe">): EventEmitter {
   return {
-    async emit(event, headers) {
+    async emit(event, headers, msgId) {
       metrics.observe(event);
-      await emitter.emit(event, headers);
+      await emitter.emit(event, headers, msgId);
     },
-    async emitSafely(event, headers) {
+    async emitSafely(event, headers, msgId) {
       metrics.observe(event);
-      await emitter.emitSafely(event, headers);
+      await emitter.emitSafely(event, headers, msgId);
     },
   };
 }

@@ -52,14 +52,18 @@ async function sendTask(record: GoalRecord, envelope: SubtaskEnvelope, deps: Coo
   // The event goes with the envelope, not after its ack: should the publish fail, the record still owes the send.
   await Promise.all([
     dispatched,
-    deps.events.emitSafely({
-      type: "subtask.dispatched",
-      goalId,
-      tenant: record.goal.tenant,
-      subtaskId: envelope.subtaskId,
-      agent: envelope.agent,
-      attempt: envelope.attempt,
-    }),
+    deps.events.emitSafely(
+      {
+        type: "subtask.dispatched",
+        goalId,
+        tenant: record.goal.tenant,
+        subtaskId: envelope.subtaskId,
+        agent: envelope.agent,
+        attempt: envelope.attempt,
+      },
+      undefined,
+      `event/subtask.dispatched/${goalId}/${envelope.subtaskId}/${envelope.attempt}`,
+    ),
   ]);
   deps.logger.info(
     {
@@ -82,14 +86,18 @@ async function announcePause(record: GoalRecord, result: GoalResult, pause: numb
     publishTraced(record, subject, { [ATTR.status]: result.status }, (headers) =>
       publishJson(deps.bus, subject, GoalResult, result, { msgId: `done/${goalId}/pause-${pause}`, headers }),
     ),
-    deps.events.emitSafely({
-      type: "goal.paused",
-      goalId,
-      tenant: record.goal.tenant,
-      status: result.status === "needs_approval" || result.status === "needs_review" ? result.status : "needs_input",
-      questions: waiting.flatMap((r) => r.assessment?.unknown ?? []),
-      pendingApprovals: result.pendingApprovals,
-    }),
+    deps.events.emitSafely(
+      {
+        type: "goal.paused",
+        goalId,
+        tenant: record.goal.tenant,
+        status: result.status === "needs_approval" || result.status === "needs_review" ? result.status : "needs_input",
+        questions: waiting.flatMap((r) => r.assessment?.unknown ?? []),
+        pendingApprovals: result.pendingApprovals,
+      },
+      undefined,
+      `event/goal.paused/${goalId}/${pause}`,
+    ),
   ]);
   deps.logger.info({ event: "goal.paused", goalId, status: result.status, traceId: record.traceId }, "goal paused");
 }
@@ -107,14 +115,18 @@ async function announceEnd(record: GoalRecord, result: GoalResult, stopOutstandi
       (headers) => publishJson(deps.bus, subject, GoalResult, result, { msgId: `done/${goalId}`, headers }),
     ),
     stopOutstanding ? stopRunningSubtasks(deps, goalId, `goal ended ${result.status}`) : undefined,
-    deps.events.emitSafely({
-      type: "goal.finished",
-      goalId,
-      tenant: record.goal.tenant,
-      status: result.status,
-      usage: result.usage,
-      failure: result.failure,
-    }),
+    deps.events.emitSafely(
+      {
+        type: "goal.finished",
+        goalId,
+        tenant: record.goal.tenant,
+        status: result.status,
+        usage: result.usage,
+        failure: result.failure,
+      },
+      undefined,
+      `event/goal.finished/${goalId}`,
+    ),
   ]);
   deps.logger.info(
     {
