@@ -20,13 +20,32 @@ type Service = {
   deploy?: { replicas?: number };
   volumes?: string[];
   healthcheck?: { test?: string[] };
+  profiles?: string[];
+  ports?: string[];
 };
 const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as {
   services: Record<string, Service>;
 };
-const switchyard = Object.entries(compose.services).filter(([name]) => name !== "nats" && name !== "auth-init");
+// The services that are not Switchyard's own: the bus, its credentials, and the `observability` profile.
+const OBSERVABILITY = ["prometheus", "grafana", "jaeger"];
+const NOT_SWITCHYARD = new Set(["nats", "auth-init", ...OBSERVABILITY]);
+const switchyard = Object.entries(compose.services).filter(([name]) => !NOT_SWITCHYARD.has(name));
+// Variables read by libraries rather than Switchyard's config: model keys (models) and the OTLP exporter's (OTel SDK).
+const PassThroughEnv = z.object({
+  ANTHROPIC_API_KEY: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+});
 // Every variable a service may be given, with its rule: infra's shared config plus the coordinator's and executor's own.
-const KnownEnv = z.strictObject({ ...ConfigEnv.shape, ...CoordinatorEnv.shape, ...ExecutorEnv.shape });
+const KnownEnv = z.strictObject({
+  ...ConfigEnv.shape,
+  ...CoordinatorEnv.shape,
+  ...ExecutorEnv.shape,
+  ...PassThroughEnv.shape,
+});
 
 describe("docker-compose.yml", () => {
   it("runs nats with JetStream on a volume from a pinned 2.10+ image", () => {
@@ -92,6 +111,52 @@ describe("docker-compose.yml", () => {
       expect(port, name).toBeDefined();
       expect(svc.healthcheck?.test?.join(" "), name).toContain(`http://127.0.0.1:${port}/readyz`);
     }
+  });
+
+  it("passes model keys and the OTLP exporter's variables through from the host, empty by default", () => {
+    for (const [name, svc] of switchyard) {
+      const env = svc.environment ?? {};
+      for (const v of ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL"]) {
+        expect(env[v], `${name} ${v}`).toBe(`\${${v}:-}`);
+      }
+      expect(env["OTEL_SERVICE_NAME"], name).toBe(name);
+      // Model keys only where models are called: the coordinator's planner and the agents, never the executor.
+      for (const v of ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"]) {
+        expect(env[v], `${name} ${v}`).toBe(name === "executor" ? undefined : `\${${v}:-}`);
+      }
+    }
+  });
+
+  it("has an optional observability profile: Prometheus, Grafana and Jaeger with the deploy files mounted", () => {
+    for (const name of OBSERVABILITY) {
+      expect(compose.services[name]?.profiles, name).toEqual(["observability"]);
+      expect(compose.services[name]?.image, name).toMatch(/:[\w.-]*\d[\w.-]*$/); // a pinned version, not latest
+      for (const port of compose.services[name]?.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
+    }
+    for (const [name, svc] of switchyard) expect(svc.profiles, name).toBeUndefined();
+    const mounts = (name: string) => compose.services[name]?.volumes ?? [];
+    expect(mounts("prometheus")).toContain("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+    expect(mounts("prometheus")).toContain("./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+    expect(mounts("grafana")).toContain(
+      "./deploy/grafana/provisioning/datasources:/etc/grafana/provisioning/datasources:ro",
+    );
+    expect(mounts("grafana")).toContain(
+      "./deploy/grafana/provisioning/dashboards:/etc/grafana/provisioning/dashboards:ro",
+    );
+    expect(mounts("grafana")).toContain(
+      "./deploy/grafana/switchyard-dashboard.json:/var/lib/grafana/dashboards/switchyard-dashboard.json:ro",
+    );
+    for (const name of ["prometheus", "grafana"]) {
+      for (const m of mounts(name).filter((v) => v.startsWith("./"))) {
+        expect(existsSync(join(ROOT, m.split(":")[0] ?? "")), m).toBe(true);
+      }
+    }
+    // Jaeger takes OTLP over HTTP on 4318, where OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318 sends the spans.
+    expect(compose.services["jaeger"]?.ports).toEqual(expect.arrayContaining(["127.0.0.1:16686:16686"]));
+    expect(compose.services["jaeger"]?.ports?.some((p) => p.endsWith(":4318"))).toBe(true);
+    expect(readFileSync(join(ROOT, "docker-compose.yml"), "utf8")).toContain(
+      "OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318",
+    );
   });
 
   it("starts each service with an entry file that exists in the workspace", () => {
