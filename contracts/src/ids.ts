@@ -16,7 +16,7 @@ export type GoalId = z.infer<typeof GoalId>;
 export const SubtaskId = z.string().regex(TOKEN, TOKEN_MESSAGE);
 export type SubtaskId = z.infer<typeof SubtaskId>;
 
-/** An agent name: lower-case, used in `sy.tasks.<agent>`, consumer names and the micro service name. */
+/** An agent name: lower-case, used in `sy.tasks.<agent>`, consumer names and (after the prefix) the micro service name. */
 export const AgentName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,63}$/, "must be 1-64 characters of a-z 0-9 -, starting with a letter");

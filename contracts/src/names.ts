@@ -88,8 +88,12 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       cancelAll: `${p}.control.cancel.*`,
       /** An agent's card, as a micro-service endpoint. */
       agentCard: (agent: string) => `${p}.agents.${agent}.card`,
+      /** An agent's micro-service endpoint that reports the subtasks it handled in `$SRV.STATS` (see work-stats). */
+      agentSubtasks: (agent: string) => `${p}.agents.${agent}.subtasks`,
       /** The executor's micro service endpoint listing the actions it runs (a request; read-only). */
       executorActions: `${p}.executor.actions`,
+      /** The executor's micro-service endpoint that reports the actions it ran in `$SRV.STATS` (see work-stats). */
+      executorExecutions: `${p}.executor.executions`,
     },
     streams: {
       goals: `${upper}_GOALS`,
@@ -165,6 +169,14 @@ export function wireNames(prefix: string = DEFAULT_PREFIX) {
       user: "sy-user",
       traceparent: "traceparent",
       tracestate: "tracestate",
+    },
+    /**
+     * NATS micro service names (`$SRV.*.<name>`, `nats micro stats <name>`): one deployment's services apart from
+     * another's on a shared server. A prefix has no `-`, so the first `-` ends it.
+     */
+    services: {
+      agent: (agent: string) => `${p}-${agent}`,
+      executor: `${p}-executor`,
     },
     /** The micro-service metadata key that carries an agent's card as JSON. */
     cardMetadataKey: "sy_card",

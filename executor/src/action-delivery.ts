@@ -26,6 +26,7 @@ import {
   type Metrics,
   type RejectionReporter,
   type Versioned,
+  type WorkStats,
 } from "@switchyard/infra";
 import { judgeClaim, type ActionEntry, type ActionLedger, type SettledEntry } from "./action-ledger.ts";
 import { checkApprovedAction } from "./approval-check.ts";
@@ -49,10 +50,19 @@ export type ActionDeliveryDeps = {
   /** True once the executor is stopping: actions not started yet are released to another replica. */
   stopping(): boolean;
   metrics?: Metrics;
+  /** Every action that ended here, for the micro service's `$SRV.STATS`; a failed or refused one is an error. */
+  work: WorkStats;
 };
 
 /** One delivery being handled. */
-type Delivery = { message: ApprovedAction; log: Logger; headers: Record<string, string>; lastDelivery: boolean };
+type Delivery = {
+  message: ApprovedAction;
+  log: Logger;
+  headers: Record<string, string>;
+  lastDelivery: boolean;
+  /** `performance.now()` when its handling began. */
+  startedAt: number;
+};
 
 /**
  * The executor side of one approved action: checked against the approval record (which only the approval authority
@@ -100,8 +110,20 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
     });
   }
 
+  /** Counts an action that ended here (refused, or run and recorded); a replayed outcome is not counted again. */
+  function countEnded(d: Delivery, error?: string): void {
+    deps.work.record(performance.now() - d.startedAt, error);
+  }
+
+  /** Counts a recorded outcome that this delivery settled, then publishes it. */
+  function settledHere(d: Delivery, entry: SettledEntry): Promise<void> {
+    countEnded(d, entry.state === "failed" ? entry.error : undefined);
+    return conclude(d, entry);
+  }
+
   async function refuse(d: Delivery, code: RefusalCode, reason: string): Promise<void> {
     d.log.warn({ event: "action.refused", code, reason }, `refused: ${reason}`);
+    countEnded(d, `refused (${code}): ${reason}`);
     await deps.rejections.report({
       subject: names.subjects.actionExecute,
       goalId: d.message.proposal.goalId,
@@ -146,7 +168,7 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
     d.log.error({ event: "action.claim_without_outcome", owner: entry.instance }, error);
     const failed: SettledEntry = { state: "failed", error, instance: config.instance, at: new Date().toISOString() };
     const settled = await ledger.settle(d.message.proposal.id, failed, found.revision);
-    return conclude(d, asSettled(settled.entry));
+    return settledHere(d, asSettled(settled.entry));
   }
 
   async function handleAction(d: Delivery): Promise<void> {
@@ -208,7 +230,7 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
         "the action finished after another executor recorded it as failed; this outcome is only in this log",
       );
     }
-    return conclude(d, asSettled(settled.entry));
+    return settledHere(d, asSettled(settled.entry));
   }
 
   return {
@@ -223,6 +245,7 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
             message,
             headers: headersForSpan(span),
             lastDelivery: ctx.lastDelivery,
+            startedAt: performance.now(),
             log: deps.logger.child({
               proposalId: proposal.id,
               goalId: proposal.goalId,
@@ -248,12 +271,15 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
         message,
         headers: {},
         lastDelivery: true,
+        startedAt: performance.now(),
         log: deps.logger.child({ proposalId: message.proposal.id }),
       };
       const found = await ledger.find(message.proposal.id);
       const reason = `the executor gave up after ${ctx.deliveryCount} deliveries: ${errorMessage(err)}`;
       if (found === undefined) {
-        await publishOutcome(d, { status: "failed", error: `${reason}; it did not run` });
+        const error = `${reason}; it did not run`;
+        countEnded(d, error);
+        await publishOutcome(d, { status: "failed", error });
       } else if (found.value.state === "claimed") {
         const failed: SettledEntry = {
           state: "failed",
@@ -261,7 +287,7 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
           instance: config.instance,
           at: new Date().toISOString(),
         };
-        await conclude(d, asSettled((await ledger.settle(message.proposal.id, failed, found.revision)).entry));
+        await settledHere(d, asSettled((await ledger.settle(message.proposal.id, failed, found.revision)).entry));
       } else {
         await conclude(d, found.value);
       }

@@ -1,5 +1,12 @@
 import { Svcm, type Service } from "@nats-io/services";
-import { inboxRepliesOnly, respondToInbox, type Bus } from "@switchyard/infra";
+import {
+  addWorkEndpoint,
+  inboxRepliesOnly,
+  respondToInbox,
+  workStatsHandler,
+  type Bus,
+  type WorkStats,
+} from "@switchyard/infra";
 import { z } from "zod";
 import type { ActionDefinition } from "./define-action.ts";
 
@@ -22,14 +29,20 @@ function actionInfo(action: ActionDefinition): ActionInfo {
 }
 
 /**
- * Registers the NATS micro service `executor` (`$SRV.PING/INFO/STATS`, `nats micro ls`): metadata `sy_prefix`,
- * `sy_instance` and `sy_actions`, and an `actions` endpoint on `<prefix>.executor.actions` that answers each
- * action's name, description and input JSON Schema.
+ * Registers the NATS micro service `<prefix>-executor` (`$SRV.PING/INFO/STATS`, `nats micro ls`): metadata
+ * `sy_prefix`, `sy_instance` and `sy_actions`, an `actions` endpoint on `<prefix>.executor.actions` that answers each
+ * action's name, description and input JSON Schema, and an `executions` endpoint that reports in `$SRV.STATS`
+ * (`data`) the actions counted in `work`: they come from JetStream, not through the endpoint.
  */
-export async function registerExecutorService(bus: Bus, actions: readonly ActionDefinition[]): Promise<Service> {
+export async function registerExecutorService(
+  bus: Bus,
+  actions: readonly ActionDefinition[],
+  work: WorkStats,
+): Promise<Service> {
   const { names, config } = bus;
+  const executions = names.subjects.executorExecutions;
   const service = await new Svcm(inboxRepliesOnly(bus.nc)).add({
-    name: "executor",
+    name: names.services.executor,
     version: EXECUTOR_VERSION,
     description: "Runs approved action proposals exactly once.",
     metadata: {
@@ -37,6 +50,7 @@ export async function registerExecutorService(bus: Bus, actions: readonly Action
       sy_instance: config.instance,
       [ACTIONS_METADATA_KEY]: actions.map((a) => a.tool).join(","),
     },
+    statsHandler: workStatsHandler(executions, work),
   });
   const infos = JSON.stringify(actions.map(actionInfo));
   service.addEndpoint("actions", {
@@ -45,5 +59,6 @@ export async function registerExecutorService(bus: Bus, actions: readonly Action
       if (err === null) respondToInbox(msg, infos);
     },
   });
+  addWorkEndpoint(service, "executions", executions, work);
   return service;
 }

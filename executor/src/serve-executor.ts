@@ -2,6 +2,7 @@ import { ApprovedAction } from "@switchyard/contracts";
 import {
   createEventEmitter,
   createRejectionReporter,
+  createWorkStats,
   ensureConsumer,
   errorMessage,
   startConsumer,
@@ -63,6 +64,7 @@ export async function serveExecutor(opts: ServeExecutorOptions): Promise<ServedE
   const shutdown = new AbortController();
   let stopping = false;
   const handling = new Set<Promise<void>>();
+  const work = createWorkStats();
 
   await ensureConsumer(bus, {
     stream: names.streams.proposals,
@@ -82,6 +84,7 @@ export async function serveExecutor(opts: ServeExecutorOptions): Promise<ServedE
     shutdown: shutdown.signal,
     stopping: () => stopping,
     metrics: opts.metrics,
+    work,
   });
 
   const consumer = startConsumer({
@@ -105,7 +108,7 @@ export async function serveExecutor(opts: ServeExecutorOptions): Promise<ServedE
     onExhausted: (message, ctx, err) => delivery.giveUp(message, ctx, err),
   });
 
-  const service = await registerExecutorService(bus, opts.actions);
+  const service = await registerExecutorService(bus, opts.actions, work);
   logger.info(
     { event: "executor.started", actions: [...actions.keys()], timeoutMs },
     `executor running ${[...actions.keys()].join(", ")}`,

@@ -29,6 +29,8 @@ export type { InitAuthDirOptions } from "./auth/auth-dir.ts";
 export { canonicalJson, sha256Hex } from "./hash.ts";
 export { createJson, getJson, isCasConflict, updateJson } from "./kv-json.ts";
 export { inboxRepliesOnly, isInbox, respondToInbox } from "./reply.ts";
+export { addWorkEndpoint, createWorkStats, workStatsHandler } from "./work-stats.ts";
+export type { WorkStats, WorkStatsData } from "./work-stats.ts";
 export { createLogger } from "./logger.ts";
 export { dockerAvailable, findNatsServerBinary, freePort, isReachable, startNatsServer } from "./nats-server.ts";
 export { msgIdSealer } from "./msg-ids.ts";

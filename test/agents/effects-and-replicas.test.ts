@@ -61,7 +61,9 @@ it("two replicas share one agent's work, and $SRV.INFO lists the agent card", as
 
   // Discovery is a scatter-gather: on a busy machine a replica may answer late, so ask until both have answered.
   const discover = async () => {
-    const infos = await new Svcm(stack.bus.nc).client({ strategy: "timer", maxWait: 1_000 }).info("notifier");
+    const infos = await new Svcm(stack.bus.nc)
+      .client({ strategy: "timer", maxWait: 1_000 })
+      .info(stack.bus.names.services.agent("notifier"));
     const found: AgentCard[] = [];
     for await (const info of infos) {
       if (info.metadata?.["sy_prefix"] === stack.bus.names.prefix)

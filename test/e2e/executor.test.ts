@@ -23,6 +23,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakePayments, type FakePayments } from "../fixtures/fake-payments.ts";
 import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
 import { ENTRIES, startProcess, type ServiceProcess } from "../fixtures/processes.ts";
+import { workStatsOf } from "../fixtures/service-stats.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
 // Redeliveries within a second, so the crash tests are quick.
@@ -176,16 +177,41 @@ describe("executor, in process", () => {
     await expect.poll(() => settledConsumer(s)).toBe(0);
   });
 
-  it("registers the NATS micro service `executor` with its prefix and actions", async () => {
+  it("registers the NATS micro service `<prefix>-executor` with its prefix and actions", async () => {
     const s = await stack();
     await serveInProcess(s);
-    const infos = await new Svcm(s.bus.nc).client({ strategy: "stall", stall: 300, maxWait: 3_000 }).info("executor");
+    const infos = await new Svcm(s.bus.nc)
+      .client({ strategy: "stall", stall: 300, maxWait: 3_000 })
+      .info(s.bus.names.services.executor);
     const mine: Array<{ metadata?: Record<string, string> }> = [];
     for await (const info of infos) if (info.metadata?.["sy_prefix"] === s.prefix) mine.push(info);
     expect(mine).toHaveLength(1);
     expect(mine[0]?.metadata?.["sy_actions"]).toBe("issue_refund");
     const reply = await s.bus.nc.request(s.bus.names.subjects.executorActions, "", { timeout: 3_000 });
     expect(reply.json()).toEqual([expect.objectContaining({ tool: "issue_refund", input: expect.any(Object) })]);
+  });
+
+  it("reports in $SRV.STATS each action it ran as a request, and a refused one as an error", async () => {
+    const s = await stack();
+    await serveInProcess(s);
+    const operator = (await connectTestBus(server, s.prefix, {}, "operator")).bus;
+    cleanups.push(() => operator.close());
+    const executions = () => workStatsOf(operator.nc, s.bus.names.services.executor, s.prefix, "executions");
+
+    const approved = proposalFor(refundArgs(25));
+    await approve(s, approved);
+    await send(s, approved);
+    await expect.poll(() => outcomesFor(s, approved.id).length, { timeout: 10_000 }).toBe(1);
+    expect(await executions()).toMatchObject({ num_requests: 1, num_errors: 0 });
+
+    // No approval record: refused, an error.
+    const unapproved = proposalFor(refundArgs(26));
+    await send(s, unapproved);
+    await expect.poll(() => outcomesFor(s, unapproved.id).length, { timeout: 10_000 }).toBe(1);
+    const stats = await executions();
+    expect(stats).toMatchObject({ num_requests: 2, num_errors: 1 });
+    expect(stats?.last_error).toMatch(/^refused/);
+    expect(stats?.processing_time).toBeGreaterThan(0);
   });
 
   it("the same approved action delivered twice runs once and answers both deliveries with the same outcome", async () => {

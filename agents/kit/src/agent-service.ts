@@ -1,15 +1,25 @@
 import { Svcm, type Service } from "@nats-io/services";
-import { inboxRepliesOnly, respondToInbox, type Bus } from "@switchyard/infra";
+import {
+  addWorkEndpoint,
+  inboxRepliesOnly,
+  respondToInbox,
+  workStatsHandler,
+  type Bus,
+  type WorkStats,
+} from "@switchyard/infra";
 import type { AgentDefinition } from "./define-agent.ts";
 
 /**
- * Registers the agent as a NATS micro service (`$SRV.PING/INFO/STATS`, `nats micro ls`) whose metadata carries its
- * card, with a `card` endpoint on `<prefix>.agents.<name>.card`: how the coordinator's planner discovers specialists.
+ * Registers the agent as the NATS micro service `<prefix>-<name>` (`$SRV.PING/INFO/STATS`, `nats micro ls`) whose
+ * metadata carries its card, with a `card` endpoint on `<prefix>.agents.<name>.card`: how the coordinator's planner
+ * discovers specialists. Its `subtasks` endpoint reports in `$SRV.STATS` (`data`) the subtasks counted in `work`:
+ * they come from JetStream, not through the endpoint.
  */
-export async function registerAgentService(bus: Bus, agent: AgentDefinition): Promise<Service> {
+export async function registerAgentService(bus: Bus, agent: AgentDefinition, work: WorkStats): Promise<Service> {
   const { names, config } = bus;
+  const subtasks = names.subjects.agentSubtasks(agent.name);
   const service = await new Svcm(inboxRepliesOnly(bus.nc)).add({
-    name: agent.name,
+    name: names.services.agent(agent.name),
     version: agent.version,
     description: agent.description,
     metadata: {
@@ -17,6 +27,7 @@ export async function registerAgentService(bus: Bus, agent: AgentDefinition): Pr
       sy_prefix: names.prefix,
       sy_instance: config.instance,
     },
+    statsHandler: workStatsHandler(subtasks, work),
   });
   service.addEndpoint("card", {
     subject: names.subjects.agentCard(agent.name),
@@ -24,5 +35,6 @@ export async function registerAgentService(bus: Bus, agent: AgentDefinition): Pr
       if (err === null) respondToInbox(msg, JSON.stringify(agent.card));
     },
   });
+  addWorkEndpoint(service, "subtasks", subtasks, work);
   return service;
 }

@@ -2,6 +2,7 @@ import { ActionProposal, SubtaskEnvelope } from "@switchyard/contracts";
 import {
   createEventEmitter,
   createRejectionReporter,
+  createWorkStats,
   ensureConsumer,
   errorMessage,
   headersForActiveContext,
@@ -85,6 +86,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     },
   };
   const runs = listenForCancellations(bus);
+  const work = createWorkStats();
 
   await ensureConsumer(bus, { stream: names.streams.tasks, durable, filterSubject: names.subjects.task(agent.name) });
   const handler = createSubtaskHandler({
@@ -101,6 +103,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     runs,
     shutdown: shutdown.signal,
     metrics: opts.metrics,
+    work,
   });
   const consumer = startConsumer({
     bus,
@@ -115,7 +118,7 @@ export async function serveAgent(opts: ServeAgentOptions): Promise<ServedAgent> 
     onInvalid: (bad) => handler.rejectDelivery(bad),
     onExhausted: (envelope, ctx, err) => handler.giveUp(envelope, ctx, err),
   });
-  const service = await registerAgentService(bus, agent);
+  const service = await registerAgentService(bus, agent, work);
 
   return {
     async stop() {

@@ -15,6 +15,7 @@ import {
   type Logger,
   type Metrics,
   type RejectionReporter,
+  type WorkStats,
 } from "@switchyard/infra";
 import type { AgentDefinition } from "./define-agent.ts";
 import type { RunServices } from "./loop/run-llm-agent.ts";
@@ -41,6 +42,8 @@ export type SubtaskHandlerDeps = {
   /** Aborted when the service stops: a run cut short is released for another replica, not reported. */
   shutdown: AbortSignal;
   metrics?: Metrics;
+  /** Every subtask that ended here, for the micro service's `$SRV.STATS`; a `failed` one is an error. */
+  work: WorkStats;
 };
 
 /**
@@ -113,6 +116,7 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
   }
 
   async function handleSubtask(envelope: SubtaskEnvelope, ctx: DeliveryContext, traceId: string): Promise<void> {
+    const startedAt = performance.now();
     const log = deps.logger.child({
       goalId: envelope.goalId,
       subtaskId: envelope.subtaskId,
@@ -156,6 +160,7 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
       throw new ReleaseMessage("shutting down; subtask released for redelivery");
     }
     const onRecord = await results.recordAndPublish(result);
+    countEnded(startedAt, onRecord);
     await events.emitSafely({
       ...ids,
       type: "subtask.finished",
@@ -168,6 +173,12 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
       { event: "subtask.finished", status: onRecord.status, ms: onRecord.usage.ms, failure: onRecord.failure },
       "subtask finished",
     );
+  }
+
+  /** Counts a subtask that ended here; a replay or a release is not counted (its run counts where it ends). */
+  function countEnded(startedAt: number, result: SubtaskResult): void {
+    const failed = result.status === "failed";
+    deps.work.record(performance.now() - startedAt, failed ? (result.failure?.message ?? "failed") : undefined);
   }
 
   return {
@@ -189,6 +200,7 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
 
     /** A task message that breaks the schema: reported; if its ids can be read, its goal gets a failed result. */
     async rejectDelivery(bad: InvalidDelivery): Promise<void> {
+      const startedAt = performance.now();
       const raw = (typeof bad.raw === "object" && bad.raw !== null ? bad.raw : {}) as Record<string, unknown>;
       const goalId = GoalId.safeParse(raw["goalId"]);
       const subtaskId = SubtaskId.safeParse(raw["subtaskId"]);
@@ -203,12 +215,14 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
         const ids = { goalId: goalId.data, subtaskId: subtaskId.data, attempt };
         await results.recordAndPublish(results.ranNothing(ids, "failed", "bad_input", bad.reason));
       }
+      deps.work.record(performance.now() - startedAt, `invalid subtask: ${bad.reason}`);
     },
 
     /** The last delivery failed too (the handler kept throwing): the subtask fails `crashed`. */
     async giveUp(envelope: SubtaskEnvelope, _ctx: DeliveryContext, err: unknown): Promise<void> {
+      const startedAt = performance.now();
       const message = `gave up after ${config.maxDeliver} deliveries: ${errorMessage(err)}`;
-      await results.recordAndPublish(results.ranNothing(envelope, "failed", "crashed", message));
+      countEnded(startedAt, await results.recordAndPublish(results.ranNothing(envelope, "failed", "crashed", message)));
     },
   };
 }

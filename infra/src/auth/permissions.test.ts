@@ -128,13 +128,19 @@ describe("permissionsFor: agent", () => {
     expect(canPub(keywords, `$KV.${buckets.cache}.agent.refunds.abc`)).toBe(false);
   });
 
-  it("reads cancel flags but no other goal state, and subscribes to cancels and its card only", () => {
+  it("reads cancel flags but no other goal state, and subscribes to cancels and its own endpoints only", () => {
     const goalsGet = (key: string) => `$JS.API.DIRECT.GET.KV_${buckets.goals}.$KV.${buckets.goals}.${key}`;
     expect(canPub(keywords, goalsGet(keys.cancel("g1")))).toBe(true);
     expect(canPub(keywords, goalsGet(keys.goal("g1")))).toBe(false);
     expect(canSub(keywords, subjects.cancel("g1"))).toBe(true);
     expect(canSub(keywords, subjects.agentCard("keywords"))).toBe(true);
     expect(canSub(keywords, subjects.agentCard("refunds"))).toBe(false);
+    expect(canSub(keywords, subjects.agentSubtasks("keywords"))).toBe(true);
+    expect(canSub(keywords, subjects.agentSubtasks("refunds"))).toBe(false);
+    // Its micro service answers `$SRV.*` under its prefixed name only.
+    expect(canSub(keywords, `$SRV.STATS.${names.services.agent("keywords")}`)).toBe(true);
+    expect(canSub(keywords, `$SRV.STATS.${names.services.agent("refunds")}`)).toBe(false);
+    expect(canSub(keywords, "$SRV.STATS.keywords")).toBe(false);
     expect(canSub(keywords, subjects.task("keywords"))).toBe(false);
     expect(canSub(keywords, subjects.eventsAll)).toBe(false);
     expect(canSub(keywords, subjects.goalDone("acme", "g1"))).toBe(false);
@@ -239,7 +245,7 @@ describe("permissionsFor: operator", () => {
     );
     expect(canPub(operator, `$JS.API.STREAM.MSG.GET.${streams.events}`)).toBe(true);
     expect(canPub(operator, "$SRV.INFO")).toBe(true);
-    expect(canPub(operator, "$SRV.PING.executor")).toBe(true);
+    expect(canPub(operator, `$SRV.PING.${names.services.executor}`)).toBe(true);
     expect(canSub(operator, subjects.eventsAll)).toBe(true);
     expect(canSub(operator, subjects.goalDone("acme", "g1"))).toBe(true);
   });
@@ -314,6 +320,13 @@ describe("permissionsFor: coordinator and executor", () => {
     expect(canPub(executor, `$KV.${buckets.effects}.${keys.action("0".repeat(32))}`)).toBe(true);
     expect(canPub(executor, `$KV.${buckets.effects}.agent.keywords.effect.g1`)).toBe(false);
     expect(canPub(executor, subjects.approvalDecide("rita"))).toBe(false);
+  });
+
+  it("the executor serves its endpoints and `$SRV.*` under its prefixed service name", () => {
+    expect(canSub(executor, subjects.executorActions)).toBe(true);
+    expect(canSub(executor, subjects.executorExecutions)).toBe(true);
+    expect(canSub(executor, `$SRV.STATS.${names.services.executor}`)).toBe(true);
+    expect(canSub(executor, "$SRV.STATS.executor")).toBe(false);
   });
 });
 

@@ -176,8 +176,8 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
         kvWrite(buckets.effects, `${keys.actionsAll}.>`),
         kvRead(buckets.approvals, keys.proposal("*")),
         kvRead(buckets.approvals, keys.approvalPolicy),
-        microService("executor"),
-        { sub: [subjects.executorActions] },
+        microService(names.services.executor),
+        { sub: [subjects.executorActions, subjects.executorExecutions] },
       ];
     case "agent": {
       const agent = id.of;
@@ -185,7 +185,7 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
         consume(streams.tasks, consumers.agent(agent), subjects.task(agent)),
         {
           pub: [subjects.results(agent), subjects.proposals(agent)],
-          sub: [subjects.cancelAll, subjects.agentCard(agent)],
+          sub: [subjects.cancelAll, subjects.agentCard(agent), subjects.agentSubtasks(agent)],
         },
         events(sources.agent(agent)),
         kvRead(buckets.effects, `${keys.agentLedger(agent)}.>`),
@@ -194,7 +194,7 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
         kvRead(buckets.cache, `${keys.agentLedger(agent)}.>`),
         kvWrite(buckets.cache, `${keys.agentLedger(agent)}.>`),
         kvRead(buckets.goals, keys.cancel("*")),
-        microService(agent),
+        microService(names.services.agent(agent)),
       ];
     }
     case "backend": {
