@@ -11,11 +11,11 @@ import {
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { errorMessage } from "../errors.ts";
 import { ATTR, SPAN } from "./attributes.ts";
+import { otlpTraceExporter } from "./otlp-exporter.ts";
 
 /** The tracer every Switchyard span comes from. */
 export const TRACER_NAME = "switchyard";
@@ -27,7 +27,10 @@ export type TelemetryOptions = {
   instance?: string;
   /** Extra processors (tests pass an in-memory exporter). */
   spanProcessors?: SpanProcessor[];
-  /** Default `process.env`: OTLP export is on when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) is set. */
+  /**
+   * Default `process.env`: OTLP export is on when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) is set, in
+   * the protocol `OTEL_EXPORTER_OTLP_PROTOCOL` names (`http/json`, the default, or `http/protobuf`).
+   */
   env?: NodeJS.ProcessEnv;
 };
 
@@ -43,7 +46,7 @@ export function initTelemetry(opts: TelemetryOptions): Telemetry {
   const env = opts.env ?? process.env;
   const processors = [...(opts.spanProcessors ?? [])];
   if (env["OTEL_EXPORTER_OTLP_ENDPOINT"] || env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]) {
-    processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+    processors.push(new BatchSpanProcessor(otlpTraceExporter(env)));
   }
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
