@@ -1,9 +1,8 @@
 import { parseArgs } from "node:util";
-import { GoalId, GoalRecord, OutputReview, SubtaskId, WIRE_VERSION } from "@switchyard/contracts";
-import { describeIssues, getJson, openBucket, publishJson, toValidationIssues } from "@switchyard/infra";
-import { CliError, connectCli } from "../client.ts";
-import { renderGoalResult } from "../render.ts";
-import { waitForGoalResult } from "../wait-for-result.ts";
+import { GoalId, OutputReview, SubtaskId, WIRE_VERSION } from "@switchyard/contracts";
+import { describeIssues, publishJson, toValidationIssues } from "@switchyard/infra";
+import { CliError } from "../client.ts";
+import { takePersonStep, timeoutMsOf } from "../person-step.ts";
 
 export const REVIEW_USAGE = `switchyard review <goalId> <subtaskId> accept|edit|reject [--output '<json>'] [--reason "<why>"] [--json] [--timeout <s>] [--nats <url>] [--as <identity>]
   Reviews an output the plan held for a person (a goal paused needs_review; \`switchyard console\` shows them too):
@@ -48,27 +47,21 @@ export async function reviewCommand(argv: string[]): Promise<number> {
     at: new Date().toISOString(),
   });
   if (!parsed.success) throw new CliError(`invalid review: ${describeIssues(toValidationIssues(parsed.error))}`, 2);
-  const timeoutS = Number(values.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
-    throw new CliError("--timeout must be a positive number of seconds", 2);
-  const { bus, identity } = await connectCli(values, { role: "approver" });
-  try {
-    if (identity.role !== "approver")
-      throw new CliError(`reviews come from a person (approver-<name>), not ${identity.name}`, 2);
-    const kv = await openBucket(bus, bus.names.buckets.goals);
-    const current = await getJson(kv, bus.names.keys.goal(goalId.data), GoalRecord);
-    if (current === undefined) throw new CliError(`no goal "${goalId.data}"`, 1);
-    const state = current.value.subtasks[subtaskId.data];
-    if (state?.type !== "finished" || state.result.status !== "needs_review")
-      throw new CliError(`subtask ${subtaskId.data} of goal ${goalId.data} has no output waiting for a review`, 3);
-    await publishJson(bus, bus.names.subjects.goalReview(identity.of), OutputReview, parsed.data);
-    if (!values.json) process.stderr.write(`review sent; waiting for goal ${goalId.data} to go on…\n`);
-    const result = await waitForGoalResult(bus, { goalId: goalId.data }, timeoutS * 1000, {
-      pausesSeen: current.value.pausesSoFar ?? 1,
-    });
-    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${renderGoalResult(result)}\n`);
-    return result.status === "ok" ? 0 : 3;
-  } finally {
-    await bus.close();
-  }
+  const review = parsed.data;
+  return takePersonStep({
+    ...values,
+    goalId: goalId.data,
+    json: values.json,
+    timeoutMs: timeoutMsOf(values.timeout),
+    what: "reviews",
+    refusal: (record) => {
+      const state = record.subtasks[subtaskId.data];
+      return state?.type !== "finished" || state.result.status !== "needs_review"
+        ? `subtask ${subtaskId.data} of goal ${goalId.data} has no output waiting for a review`
+        : undefined;
+    },
+    send: async (bus, person) => {
+      await publishJson(bus, bus.names.subjects.goalReview(person), OutputReview, review);
+    },
+  });
 }
