@@ -35,8 +35,20 @@ it("kill -9 between a write effect and the ack: after redelivery the effect has 
   await first.ready();
   const id = randomUUID();
   await stack.submitGoal(id, "notify", { to: `c-${id}@example.com` });
-  // The effect happened and was recorded; the agent is now thinking, long before it could ack.
   await expect.poll(() => effectLines().filter((l) => l.includes(id)), { timeout: 15_000 }).toHaveLength(1);
+  // Killed only once the outcome is in the ledger: a kill between the effect and its record is another case (the
+  // redelivered run cannot know whether the email went out, and asks a person), and on a loaded machine it is a
+  // window wide enough to hit.
+  const effectKey =
+    effectLines()
+      .find((l) => l.includes(id))
+      ?.split(" ")[0] ?? "";
+  const settled = async () => {
+    const entry = await stack.buckets.effects.get(effectKey);
+    return entry?.operation === "PUT" ? entry.json<{ state: string }>().state : undefined;
+  };
+  await expect.poll(settled, { timeout: 15_000 }).toBe("done");
+  // The agent is now thinking, long before it could ack.
   await first.kill9();
 
   const second = stack.startService("notifier-b", ENTRIES.notifier, { SY_TEST_THINK_MS: "0" });
