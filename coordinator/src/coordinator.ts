@@ -5,8 +5,8 @@ import {
   withMetrics,
   withDeliverySpan,
   type DeliveryContext,
+  type CoordinatorMetrics,
   type EventEmitter,
-  type Metrics,
   type RunningConsumer,
   type Span,
   type StartConsumerOptions,
@@ -19,6 +19,7 @@ import {
 } from "@switchyard/infra";
 import { handleAnswer, rejectAnswer } from "./answers.ts";
 import { createApprovalAuthority } from "./approvals/approval-authority.ts";
+import { addBacklogGauges } from "./backlog-gauges.ts";
 import { startApprovalConsumers } from "./approvals/approval-consumers.ts";
 import { ApprovalPolicies } from "./approvals/approval-policy.ts";
 import { serveCancelRequests } from "./cancellation.ts";
@@ -61,7 +62,7 @@ export function traced(ctx: DeliveryContext, fn: (span: Span) => Promise<void>):
   return withDeliverySpan(ctx, {}, fn);
 }
 
-function withOptionalMetrics(events: EventEmitter, metrics: Metrics | undefined): EventEmitter {
+function withOptionalMetrics(events: EventEmitter, metrics: CoordinatorMetrics | undefined): EventEmitter {
   return metrics === undefined ? events : withMetrics(events, metrics);
 }
 
@@ -70,8 +71,11 @@ export type CoordinatorOptions = {
   bus: Bus;
   buckets: Buckets;
   logger: Logger;
-  /** Step events are also counted here (Prometheus). */
-  metrics?: Metrics;
+  /**
+   * Step events, proposals and approval decisions are also counted here (Prometheus), and the agents' backlog and the
+   * pending timers are read into it at each scrape (see backlog-gauges.ts).
+   */
+  metrics?: CoordinatorMetrics;
   /** Template plans by name; default the built-in ones. */
   templates?: TemplateCatalog;
   /** Default `DEFAULT_PLAN`. */
@@ -114,6 +118,7 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
   const logger = opts.logger.child({ component: "coordinator" });
   const maxInFlight = opts.maxInFlight ?? DEFAULT_COORDINATOR_IN_FLIGHT;
   const events = withOptionalMetrics(createEventEmitter(bus, names.sources.coordinator, logger), opts.metrics);
+  if (opts.metrics !== undefined) addBacklogGauges(opts.metrics, { bus, logger });
   const deps: CoordinatorDeps = {
     bus,
     store: createGoalStore(bus, buckets),
@@ -129,6 +134,16 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     fallbackHandlers: opts.fallbackHandlers ?? {},
   };
 
+  /** Runs one message's handler, counted in `sy_in_flight` while it runs. */
+  async function counted(handle: () => Promise<void>): Promise<void> {
+    opts.metrics?.inFlight.inc();
+    try {
+      await handle();
+    } finally {
+      opts.metrics?.inFlight.dec();
+    }
+  }
+
   /** One of the coordinator's durable inputs: its consumer ensured, then consumed with unlimited deliveries. */
   async function consume<S extends z.ZodType>(
     spec: Omit<StartConsumerOptions<S>, "bus" | "logger" | "maxDeliver" | "maxInFlight"> & {
@@ -139,7 +154,8 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
     const { filterSubject, maxAckPending, ...rest } = spec;
     const { stream, durable } = spec;
     await ensureConsumer(bus, { stream, durable, filterSubject, maxDeliver: UNLIMITED_DELIVERIES, maxAckPending });
-    return startConsumer({ ...rest, bus, logger, maxDeliver: UNLIMITED_DELIVERIES, maxInFlight });
+    const handle: StartConsumerOptions<S>["handle"] = (value, ctx) => counted(() => rest.handle(value, ctx));
+    return startConsumer({ ...rest, handle, bus, logger, maxDeliver: UNLIMITED_DELIVERIES, maxInFlight });
   }
 
   const { streams, consumers, subjects } = names;
@@ -201,7 +217,9 @@ export async function createCoordinator(opts: CoordinatorOptions): Promise<Coord
   await authority.start();
   await publishTemplates(buckets.goals, names, templates);
   deps.approvals = authority;
-  const approvalConsumers = await startApprovalConsumers(deps, authority, UNLIMITED_DELIVERIES, traced);
+  const approvalConsumers = await startApprovalConsumers(deps, authority, UNLIMITED_DELIVERIES, (ctx, fn) =>
+    counted(() => traced(ctx, fn)),
+  );
   const cancellations = serveCancelRequests(deps);
   const exhausted = watchExhaustedSubtasks(deps);
   const requests = serveGoalRequests(deps);

@@ -1,4 +1,6 @@
 export { createCoordinator, DEFAULT_GOAL_MS, DEFAULT_PLAN } from "./coordinator.ts";
+export { addBacklogGauges } from "./backlog-gauges.ts";
+export type { BacklogGaugesOptions } from "./backlog-gauges.ts";
 export { CoordinatorEnv, loadCoordinatorEnv } from "./config.ts";
 export { CoordinatorError } from "./errors.ts";
 export { findCycle, readySubtasks, sinks } from "./dag.ts";

@@ -11,6 +11,7 @@ import {
 } from "@switchyard/contracts";
 import {
   ATTR,
+  goalAttributes,
   newTraceId,
   publishJson,
   SPAN,
@@ -137,7 +138,7 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
     return;
   }
   // This message's span is the goal's root: every later span of the goal, in any process, hangs under it.
-  span.setAttributes({ [ATTR.goalId]: goal.id, [ATTR.tenant]: goal.tenant, [ATTR.user]: goal.user });
+  span.setAttributes(goalAttributes({ goalId: goal.id, tenant: goal.tenant, user: goal.user }));
   // Without a tracer provider (a library user who never called initTelemetry) spans are no-ops with an all-zero id.
   const recording = !/^0+$/.test(span.spanContext().traceId);
   const trace = recording
@@ -160,7 +161,7 @@ export async function handleGoal(goal: Goal, ctx: DeliveryContext, deps: Coordin
       ? { failure: overQuota }
       : await withSpan(
           SPAN.plan(planName),
-          { attributes: { [ATTR.plan]: planName, [ATTR.goalId]: goal.id } },
+          { attributes: { [ATTR.plan]: planName, ...goalAttributes({ goalId: goal.id }) } },
           async () =>
             choosePlan(goal, deps, {
               signal: AbortSignal.timeout(planningMs(goal, acceptedAt, deps.defaultGoalMs)),

@@ -13,6 +13,7 @@ import { loadTemplateCatalog } from "./template-plans.ts";
 
 await runServiceProcess({
   service: "coordinator",
+  role: "coordinator",
   // The coordinator sets up the streams and buckets; on an authorized bus no other service may.
   topology: "own",
   start: ({ bus, buckets, logger, metrics }) => {

@@ -10,8 +10,11 @@ import {
   ATTR,
   errorMessage,
   GEN_AI_OPERATION,
+  GEN_AI_TOOL_TYPE,
   getJson,
+  goalAttributes,
   headersForSpan,
+  markFailed,
   publishJson,
   ReleaseMessage,
   RetryLater,
@@ -22,8 +25,8 @@ import {
   type Bus,
   type DeliveryContext,
   type EventEmitter,
+  type ExecutorMetrics,
   type Logger,
-  type Metrics,
   type RejectionReporter,
   type Versioned,
   type WorkStats,
@@ -49,7 +52,7 @@ export type ActionDeliveryDeps = {
   shutdown: AbortSignal;
   /** True once the executor is stopping: actions not started yet are released to another replica. */
   stopping(): boolean;
-  metrics?: Metrics;
+  metrics?: ExecutorMetrics;
   /** Every action that ended here, for the micro service's `$SRV.STATS`; a failed or refused one is an error. */
   work: WorkStats;
 };
@@ -111,19 +114,23 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
   }
 
   /** Counts an action that ended here (refused, or run and recorded); a replayed outcome is not counted again. */
-  function countEnded(d: Delivery, error?: string): void {
-    deps.work.record(performance.now() - d.startedAt, error);
+  function countEnded(d: Delivery, outcome: ActionOutcome["status"], error?: string): void {
+    const ms = performance.now() - d.startedAt;
+    deps.work.record(ms, error);
+    const { tool } = d.message.proposal;
+    // Only the tools this executor runs become label values: a refused message may name any string.
+    deps.metrics?.recordAction({ tool: deps.actions.has(tool) ? tool : "unknown", outcome, seconds: ms / 1000 });
   }
 
   /** Counts a recorded outcome that this delivery settled, then publishes it. */
   function settledHere(d: Delivery, entry: SettledEntry): Promise<void> {
-    countEnded(d, entry.state === "failed" ? entry.error : undefined);
+    countEnded(d, entry.state, entry.state === "failed" ? entry.error : undefined);
     return conclude(d, entry);
   }
 
   async function refuse(d: Delivery, code: RefusalCode, reason: string): Promise<void> {
     d.log.warn({ event: "action.refused", code, reason }, `refused: ${reason}`);
-    countEnded(d, `refused (${code}): ${reason}`);
+    countEnded(d, "refused", `refused (${code}): ${reason}`);
     await deps.rejections.report({
       subject: names.subjects.actionExecute,
       goalId: d.message.proposal.goalId,
@@ -199,8 +206,10 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
         attributes: {
           [ATTR.genAiOperation]: GEN_AI_OPERATION.executeTool,
           [ATTR.genAiToolName]: proposal.tool,
+          [ATTR.genAiToolType]: GEN_AI_TOOL_TYPE,
+          [ATTR.genAiAgentName]: proposal.agent,
           [ATTR.toolKind]: proposal.kind,
-          [ATTR.goalId]: proposal.goalId,
+          ...goalAttributes({ goalId: proposal.goalId }),
           [ATTR.subtaskId]: proposal.subtaskId,
         },
       },
@@ -213,6 +222,7 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
           logger: d.log,
         });
         span.setAttribute(ATTR.status, o.status);
+        if (o.status !== "executed") markFailed(span, "action_failed", o.error);
         return o;
       },
     );
@@ -237,32 +247,29 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
     /** Handles one delivery under a consumer span; two deliveries of one proposal in this process take turns. */
     deliver(message: ApprovedAction, ctx: DeliveryContext): Promise<void> {
       const { proposal } = message;
-      return withDeliverySpan(
-        ctx,
-        { [ATTR.goalId]: proposal.goalId, [ATTR.subtaskId]: proposal.subtaskId },
-        async (span) => {
-          const d: Delivery = {
-            message,
-            headers: headersForSpan(span),
-            lastDelivery: ctx.lastDelivery,
-            startedAt: performance.now(),
-            log: deps.logger.child({
-              proposalId: proposal.id,
-              goalId: proposal.goalId,
-              subtaskId: proposal.subtaskId,
-              tool: proposal.tool,
-              delivery: ctx.deliveryCount,
-              traceId: span.spanContext().traceId,
-            }),
-          };
-          deps.metrics?.inFlight.inc();
-          try {
-            await lock.run(proposal.id, () => handleAction(d));
-          } finally {
-            deps.metrics?.inFlight.dec();
-          }
-        },
-      );
+      const goal = { goalId: proposal.goalId, tenant: ctx.headers["sy-tenant"], user: ctx.headers["sy-user"] };
+      return withDeliverySpan(ctx, { ...goalAttributes(goal), [ATTR.subtaskId]: proposal.subtaskId }, async (span) => {
+        const d: Delivery = {
+          message,
+          headers: headersForSpan(span),
+          lastDelivery: ctx.lastDelivery,
+          startedAt: performance.now(),
+          log: deps.logger.child({
+            proposalId: proposal.id,
+            goalId: proposal.goalId,
+            subtaskId: proposal.subtaskId,
+            tool: proposal.tool,
+            delivery: ctx.deliveryCount,
+            traceId: span.spanContext().traceId,
+          }),
+        };
+        deps.metrics?.inFlight.inc();
+        try {
+          await lock.run(proposal.id, () => handleAction(d));
+        } finally {
+          deps.metrics?.inFlight.dec();
+        }
+      });
     },
 
     /** The last delivery failed too: the action fails, as run or not run, per the ledger. */
@@ -278,7 +285,7 @@ export function createActionDelivery(deps: ActionDeliveryDeps) {
       const reason = `the executor gave up after ${ctx.deliveryCount} deliveries: ${errorMessage(err)}`;
       if (found === undefined) {
         const error = `${reason}; it did not run`;
-        countEnded(d, error);
+        countEnded(d, "failed", error);
         await publishOutcome(d, { status: "failed", error });
       } else if (found.value.state === "claimed") {
         const failed: SettledEntry = {

@@ -7,6 +7,7 @@ import { serveExecutor } from "./serve-executor.ts";
 
 await runServiceProcess({
   service: "executor",
+  role: "executor",
   start: ({ bus, buckets, logger, metrics }) => {
     // A bad SY_ACTION_TIMEOUT_MS or SY_PAYMENTS_URL stops start-up here, naming the variable.
     const env = loadExecutorEnv();

@@ -6,10 +6,11 @@ import {
   ensureConsumer,
   errorMessage,
   startConsumer,
+  withMetrics,
   type Buckets,
   type Bus,
+  type ExecutorMetrics,
   type Logger,
-  type Metrics,
 } from "@switchyard/infra";
 import { createActionDelivery } from "./action-delivery.ts";
 import { createActionLedger } from "./action-ledger.ts";
@@ -32,8 +33,11 @@ export type ServeExecutorOptions = {
   bus: Bus;
   buckets: Buckets;
   logger: Logger;
-  /** `sy_in_flight` follows the actions being handled. */
-  metrics?: Metrics;
+  /**
+   * `sy_actions_total` and `sy_action_duration_seconds` count the actions that end here, `sy_in_flight` follows the
+   * ones being handled, and its step events (`action.finished`, rejections) are counted.
+   */
+  metrics?: ExecutorMetrics;
   /** Longest one action may run; default {@link DEFAULT_ACTION_TIMEOUT_MS} (`SY_ACTION_TIMEOUT_MS`). */
   actionTimeoutMs?: number;
   /** Default {@link DEFAULT_LEASE_GRACE_MS}. */
@@ -59,7 +63,8 @@ export async function serveExecutor(opts: ServeExecutorOptions): Promise<ServedE
   const logger = opts.logger.child({ service: "executor" });
   const actions = actionMap(opts.actions);
   const timeoutMs = opts.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
-  const events = createEventEmitter(bus, names.sources.executor, logger);
+  const plainEvents = createEventEmitter(bus, names.sources.executor, logger);
+  const events = opts.metrics === undefined ? plainEvents : withMetrics(plainEvents, opts.metrics);
   const rejections = createRejectionReporter(events, logger);
   const shutdown = new AbortController();
   let stopping = false;

@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import type { z } from "zod";
 import type { Bus } from "./connect.ts";
+import { trackConsumer } from "./consumer-health.ts";
 import { errorMessage } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { retryTransient } from "./transient.ts";
@@ -170,6 +171,9 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
     }
   }
 
+  // Readiness (`consumerStates`) follows this loop: failing from an error until a fetch completes again.
+  const health = trackConsumer(bus, opts.stream, opts.durable);
+
   // Pull only as many messages as there are free slots: a message fetched ahead of a free slot would wait without
   // heartbeats and be redelivered (and run twice) after ack_wait, and would starve the other replicas.
   async function loop(): Promise<void> {
@@ -185,6 +189,7 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
           break;
         }
         for await (const msg of messages) {
+          health.ok();
           const task = process(msg).catch((err: unknown) => {
             logger.error(
               { event: "message.unhandled", err: errorMessage(err) },
@@ -195,11 +200,13 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
           void task.finally(() => inFlight.delete(task));
         }
         failures = 0;
+        health.ok();
         continue;
       } catch (err) {
         if (stopped) break;
         failures++;
         consumer = undefined;
+        health.failed(err);
         logger.error(
           { event: "consumer.error", durable: opts.durable, err: errorMessage(err) },
           "consumer failed; retrying",
@@ -209,7 +216,7 @@ export function startConsumer<S extends z.ZodType>(opts: StartConsumerOptions<S>
     }
   }
 
-  const done = loop();
+  const done = loop().finally(() => health.untrack());
   return {
     done,
     async stop(graceMs = DEFAULT_STOP_GRACE_MS) {

@@ -64,21 +64,53 @@ export type { DeliveryContext, InvalidDelivery, RunningConsumer, StartConsumerOp
 export type { Buckets, EnsureConsumerOptions } from "./topology.ts";
 export type { Decoded } from "./validation.ts";
 export { newTraceId, traceIdFrom, traceparentFor } from "./trace-context.ts";
-export { createMetrics, withMetrics } from "./metrics.ts";
+export { createMetrics, METRICS_ROLES, withMetrics } from "./metrics.ts";
 export { startMetricsServer } from "./metrics-server.ts";
-export type { ApprovalDecision, CreateMetricsOptions, HostGauge, Metrics } from "./metrics.ts";
-export type { MetricsServer, StartMetricsServerOptions } from "./metrics-server.ts";
-export { ATTR, GEN_AI_OPERATION, SPAN } from "./telemetry/attributes.ts";
+export type {
+  ActionRecord,
+  AgentMetrics,
+  ApprovalDecision,
+  CoordinatorMetrics,
+  CreateMetricsOptions,
+  ExecutorMetrics,
+  HostGauge,
+  Metrics,
+  MetricsOf,
+  MetricsRole,
+  RoleMetrics,
+} from "./metrics.ts";
+export type { MetricsServer, ProcessHealth, StartMetricsServerOptions } from "./metrics-server.ts";
+export { addScrapeGauge, COLLECT_ERRORS_METRIC, DEFAULT_SCRAPE_READ_TIMEOUT_MS } from "./scrape-gauge.ts";
+export type { AddScrapeGaugeOptions, ScrapeSample } from "./scrape-gauge.ts";
+export { consumerStates } from "./consumer-health.ts";
+export type { ConsumerState } from "./consumer-health.ts";
+export { processHealth } from "./process-health.ts";
+export type { ProcessHealthInput } from "./process-health.ts";
+export {
+  ATTR,
+  GEN_AI_OPERATION,
+  GEN_AI_TOOL_TYPE,
+  goalAttributes,
+  SPAN,
+  subjectTemplate,
+} from "./telemetry/attributes.ts";
+export type { GoalAttribution } from "./telemetry/attributes.ts";
+export { capturingContent, contentAttribute, setContentRedactor } from "./telemetry/content-capture.ts";
+export type { ContentCapture } from "./telemetry/content-capture.ts";
+export { providerAttributes } from "./telemetry/semconv.ts";
 export {
   contextFromHeaders,
   headersForActiveContext,
   headersForSpan,
   initTelemetry,
+  markFailed,
   SpanKind,
   SpanStatusCode,
+  SWITCHYARD_VERSION,
   traceparentOf,
   tracer,
   withDeliverySpan,
+  withPublishSpan,
   withSpan,
 } from "./telemetry/tracing.ts";
 export type { Context, Span, Telemetry, TelemetryOptions, WithSpanOptions } from "./telemetry/tracing.ts";

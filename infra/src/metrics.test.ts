@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
 import type { EventEmitter, StepEventInput } from "./events.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
-import { createMetrics, withMetrics } from "./metrics.ts";
+import { createMetrics, withMetrics, type MetricsRole } from "./metrics.ts";
 
 const MODEL = "anthropic:claude-sonnet-4-5";
 const goalId = "g-7f3a9c";
@@ -96,10 +96,51 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
 }
 const sorted = (labels: Record<string, string>) => Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
 
+/** The `sy_…` families a registry exports (Node's default metrics aside). */
+async function families(metrics: { registry: { getMetricsAsJSON(): Promise<{ name: string }[]> } }): Promise<string[]> {
+  return (await metrics.registry.getMetricsAsJSON())
+    .map((m) => m.name)
+    .filter((n) => n.startsWith("sy_"))
+    .sort();
+}
+
+const BASE_FAMILIES = ["sy_in_flight", "sy_messages_rejected_total", "sy_step_events_total"];
+const MODEL_FAMILIES = [
+  "sy_model_call_duration_seconds",
+  "sy_model_calls_total",
+  "sy_model_cost_usd_total",
+  "sy_model_tokens_total",
+];
+
+const PROPOSAL = {
+  id: "p1",
+  goalId,
+  subtaskId: "s1",
+  agent: "researcher",
+  tool: "delete_branch",
+  args: {},
+  argsHash: "a".repeat(64),
+  effectKey: "agent.researcher.effect.g.s1.delete_branch.abc",
+  reason: "cleanup",
+  kind: "destructive",
+  status: "pending",
+} as const;
+
 describe("createMetrics", () => {
-  it("turns step events into counters and histograms with low-cardinality labels", async () => {
-    const metrics = createMetrics({ service: "agent-researcher", defaultMetrics: false });
+  it("an agent's metrics turn its step events into counters and histograms with low-cardinality labels", async () => {
+    const metrics = createMetrics({ service: "agent-researcher", role: "agent", defaultMetrics: false });
     for (const e of EVENTS) metrics.observe(e);
+    // A call to a tool that does not exist has no kind.
+    metrics.observe({
+      type: "tool.call",
+      ...ids,
+      step: 2,
+      tool: "nope",
+      args: "{}",
+      outcome: "invalid",
+      result: "",
+      ms: 0,
+    });
     const text = await metrics.text();
     const m = { agent: "researcher", model: MODEL };
 
@@ -113,54 +154,32 @@ describe("createMetrics", () => {
     expect(value(text, "sy_model_call_duration_seconds_bucket", { ...m, le: "1" })).toBe(1);
     expect(value(text, "sy_tool_calls_total", { agent: "researcher", kind: "read", outcome: "ok" })).toBe(1);
     expect(value(text, "sy_tool_call_duration_seconds_count", { agent: "researcher", kind: "read" })).toBe(1);
+    expect(value(text, "sy_tool_calls_total", { agent: "researcher", kind: "unknown", outcome: "invalid" })).toBe(1);
     expect(value(text, "sy_limit_hits_total", { agent: "researcher", limit: "limit_steps" })).toBe(1);
     expect(value(text, "sy_subtasks_finished_total", { agent: "researcher", status: "failed" })).toBe(1);
     expect(value(text, "sy_subtask_duration_seconds_sum", { agent: "researcher", status: "failed" })).toBe(42);
+    expect(value(text, "sy_steps_total", { agent: "researcher" })).toBe(3);
     expect(value(text, "sy_failures_total", { scope: "subtask", agent: "researcher", kind: "loop" })).toBe(1);
-    expect(value(text, "sy_failures_total", { scope: "goal", agent: "", kind: "loop" })).toBe(1);
-    expect(value(text, "sy_goals_accepted_total")).toBe(1);
-    expect(value(text, "sy_goals_finished_total", { status: "failed" })).toBe(1);
-    expect(value(text, "sy_goal_duration_seconds_count", { status: "failed" })).toBe(1);
     expect(value(text, "sy_messages_rejected_total", { service: "agent-researcher" })).toBe(1);
     expect(value(text, "sy_step_events_total", { type: "subtask.started" })).toBe(1);
     expect(value(text, "sy_step_events_total", { type: "model.call" })).toBe(2);
+    // The goal's events are the coordinator's to count: here they only count as step events.
+    expect(value(text, "sy_step_events_total", { type: "goal.finished" })).toBe(1);
+    expect(value(text, "sy_failures_total", { scope: "goal", agent: "", kind: "loop" })).toBeUndefined();
     // Goal ids, tenants, users and tool names live in events, never in labels.
-    for (const s of [goalId, "acme", "alice", "web_search", "s1"]) expect(text).not.toContain(s);
+    for (const s of [goalId, "acme", "alice", "web_search", "nope", "s1"]) expect(text).not.toContain(s);
   });
 
-  it("counts proposals, approvals and in-flight work, and labels a missing tool kind", async () => {
-    const metrics = createMetrics({ service: "coordinator", defaultMetrics: false });
+  it("the coordinator's metrics count goals, goal failures, the planner's model calls, proposals and approvals", async () => {
+    const metrics = createMetrics({ service: "coordinator", role: "coordinator", defaultMetrics: false });
     let text = await metrics.text();
     expect(value(text, "sy_in_flight", { service: "coordinator" })).toBe(0);
     expect(value(text, "sy_messages_rejected_total", { service: "coordinator" })).toBe(0);
+    expect(value(text, "sy_goals_accepted_total")).toBe(0);
 
-    metrics.observe({
-      type: "proposal.created",
-      ...ids,
-      proposal: {
-        id: "p1",
-        goalId,
-        subtaskId: "s1",
-        agent: "researcher",
-        tool: "delete_branch",
-        args: {},
-        argsHash: "a".repeat(64),
-        effectKey: "agent.researcher.effect.g.s1.delete_branch.abc",
-        reason: "cleanup",
-        kind: "destructive",
-        status: "pending",
-      },
-    });
-    metrics.observe({
-      type: "tool.call",
-      ...ids,
-      step: 2,
-      tool: "nope",
-      args: "{}",
-      outcome: "invalid",
-      result: "",
-      ms: 0,
-    });
+    for (const e of EVENTS) metrics.observe(e);
+    metrics.observe({ ...(EVENTS[2] as Extract<StepEventInput, { type: "model.call" }>), agent: "planner" });
+    metrics.recordProposal(PROPOSAL);
     metrics.recordApproval("approved");
     metrics.recordApproval("approved");
     metrics.recordApproval("rejected");
@@ -169,35 +188,113 @@ describe("createMetrics", () => {
     metrics.inFlight.dec();
 
     text = await metrics.text();
+    expect(value(text, "sy_goals_accepted_total")).toBe(1);
+    expect(value(text, "sy_goals_finished_total", { status: "failed" })).toBe(1);
+    expect(value(text, "sy_goal_duration_seconds_count", { status: "failed" })).toBe(1);
+    expect(value(text, "sy_goal_duration_seconds_sum", { status: "failed" })).toBe(45);
+    expect(value(text, "sy_failures_total", { scope: "goal", agent: "", kind: "loop" })).toBe(1);
+    expect(value(text, "sy_model_cost_usd_total", { agent: "planner", model: MODEL })).toBeCloseTo(0.0081, 10);
     expect(value(text, "sy_proposals_total", { agent: "researcher", kind: "destructive" })).toBe(1);
-    expect(value(text, "sy_tool_calls_total", { agent: "researcher", kind: "unknown", outcome: "invalid" })).toBe(1);
     expect(value(text, "sy_approvals_total", { decision: "approved" })).toBe(2);
     expect(value(text, "sy_approvals_total", { decision: "rejected" })).toBe(1);
     expect(value(text, "sy_in_flight", { service: "coordinator" })).toBe(1);
+    // A subtask's end is the agent's to count.
+    expect(value(text, "sy_failures_total", { scope: "subtask", agent: "researcher", kind: "loop" })).toBeUndefined();
     expect(text).not.toContain("delete_branch");
   });
 
+  it("the executor's metrics count actions by tool and outcome, with their duration", async () => {
+    const metrics = createMetrics({ service: "executor", role: "executor", defaultMetrics: false });
+    metrics.recordAction({ tool: "issue_refund", outcome: "executed", seconds: 0.3 });
+    metrics.recordAction({ tool: "issue_refund", outcome: "executed", seconds: 0.7 });
+    metrics.recordAction({ tool: "issue_refund", outcome: "refused", seconds: 0.01 });
+    metrics.observe({
+      type: "action.finished",
+      ...ids,
+      proposalId: "p1",
+      tool: "issue_refund",
+      status: "executed",
+    });
+    const text = await metrics.text();
+    const executed = { tool: "issue_refund", outcome: "executed" };
+    expect(value(text, "sy_actions_total", executed)).toBe(2);
+    expect(value(text, "sy_actions_total", { tool: "issue_refund", outcome: "refused" })).toBe(1);
+    expect(value(text, "sy_actions_total", { tool: "issue_refund", outcome: "failed" })).toBeUndefined();
+    expect(value(text, "sy_action_duration_seconds_count", executed)).toBe(2);
+    expect(value(text, "sy_action_duration_seconds_sum", executed)).toBeCloseTo(1, 10);
+    expect(value(text, "sy_action_duration_seconds_bucket", { ...executed, le: "0.5" })).toBe(1);
+    expect(value(text, "sy_step_events_total", { type: "action.finished" })).toBe(1);
+  });
+
+  it("registers only the families each role can move", async () => {
+    const agent = createMetrics({ service: "agent-researcher", role: "agent", defaultMetrics: false });
+    const coordinator = createMetrics({ service: "coordinator", role: "coordinator", defaultMetrics: false });
+    const executor = createMetrics({ service: "executor", role: "executor", defaultMetrics: false });
+    const base = createMetrics({ service: "console", role: "base", defaultMetrics: false });
+    expect(await families(base)).toEqual(BASE_FAMILIES);
+    expect(await families(executor)).toEqual(
+      [...BASE_FAMILIES, "sy_action_duration_seconds", "sy_actions_total"].sort(),
+    );
+    expect(await families(agent)).toEqual(
+      [
+        ...BASE_FAMILIES,
+        ...MODEL_FAMILIES,
+        "sy_failures_total",
+        "sy_limit_hits_total",
+        "sy_steps_total",
+        "sy_subtask_duration_seconds",
+        "sy_subtasks_finished_total",
+        "sy_tool_call_duration_seconds",
+        "sy_tool_calls_total",
+      ].sort(),
+    );
+    expect(await families(coordinator)).toEqual(
+      [
+        ...BASE_FAMILIES,
+        ...MODEL_FAMILIES,
+        "sy_approvals_total",
+        "sy_failures_total",
+        "sy_goal_duration_seconds",
+        "sy_goals_accepted_total",
+        "sy_goals_finished_total",
+        "sy_proposals_total",
+      ].sort(),
+    );
+    // Every role's events reach every registry: none grows another role's families.
+    for (const m of [agent, coordinator, executor, base]) for (const e of EVENTS) m.observe(e);
+    expect(await executor.text()).not.toMatch(/^sy_(model|tool|goal|subtask|limit|failures)/m);
+    expect(await base.text()).not.toMatch(/^sy_(model|tool|goal|subtask|limit|failures|action)/m);
+  });
+
+  it("rejects a role it does not know", () => {
+    expect(() => createMetrics({ service: "x", role: "agnet" as MetricsRole })).toThrow(
+      /role "agnet" is not one of coordinator, agent, executor, base/,
+    );
+  });
+
   it("keeps each instance's values to itself", async () => {
-    const a = createMetrics({ service: "a", defaultMetrics: false });
-    const b = createMetrics({ service: "b", defaultMetrics: false });
+    const a = createMetrics({ service: "a", role: "agent", defaultMetrics: false });
+    const b = createMetrics({ service: "b", role: "agent", defaultMetrics: false });
     for (const e of EVENTS) a.observe(e);
     a.inFlight.set(5);
     const tokens = { agent: "researcher", model: MODEL, direction: "input" };
     expect(value(await a.text(), "sy_model_tokens_total", tokens)).toBe(2000);
     expect(value(await b.text(), "sy_model_tokens_total", tokens)).toBeUndefined();
     expect(value(await b.text(), "sy_in_flight", { service: "b" })).toBe(0);
-    expect(value(await b.text(), "sy_goals_accepted_total")).toBe(0);
+    expect(value(await b.text(), "sy_step_events_total", { type: "model.call" })).toBeUndefined();
   });
 
   it("adds Node process metrics under their standard names (stock dashboards read them) unless turned off", async () => {
-    const text = await createMetrics({ service: "x" }).text();
+    const text = await createMetrics({ service: "x", role: "base" }).text();
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
     expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
-    expect(await createMetrics({ service: "x", defaultMetrics: false }).text()).not.toContain("process_cpu");
+    expect(await createMetrics({ service: "x", role: "base", defaultMetrics: false }).text()).not.toContain(
+      "process_cpu",
+    );
   });
 
   it("withMetrics observes every event and still emits it", async () => {
-    const metrics = createMetrics({ service: "agent-researcher", defaultMetrics: false });
+    const metrics = createMetrics({ service: "agent-researcher", role: "agent", defaultMetrics: false });
     const sent: string[] = [];
     const inner: EventEmitter = {
       emit: async (e) => void sent.push(`emit:${e.type}`),
@@ -223,7 +320,7 @@ describe("startMetricsServer", () => {
   });
 
   it("serves /metrics and /healthz on a free port, 404 elsewhere", async () => {
-    const metrics = createMetrics({ service: "coordinator", defaultMetrics: false });
+    const metrics = createMetrics({ service: "coordinator", role: "coordinator", defaultMetrics: false });
     for (const e of EVENTS) metrics.observe(e);
     server = await startMetricsServer({ metrics, port: 0 });
     expect(server.port).toBeGreaterThan(0);
@@ -250,7 +347,7 @@ describe("startMetricsServer", () => {
   it("answers /healthz (liveness) and /readyz (readiness) from the process's health, with the reason", async () => {
     let health = { live: true, ready: false, detail: "reconnecting to NATS" };
     server = await startMetricsServer({
-      metrics: createMetrics({ service: "x", defaultMetrics: false }),
+      metrics: createMetrics({ service: "x", role: "base", defaultMetrics: false }),
       port: 0,
       health: () => health,
     });
@@ -268,10 +365,16 @@ describe("startMetricsServer", () => {
   });
 
   it("closes promptly with a keep-alive connection open, and fails on a port in use", async () => {
-    server = await startMetricsServer({ metrics: createMetrics({ service: "x", defaultMetrics: false }), port: 0 });
+    server = await startMetricsServer({
+      metrics: createMetrics({ service: "x", role: "base", defaultMetrics: false }),
+      port: 0,
+    });
     await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).text();
     await expect(
-      startMetricsServer({ metrics: createMetrics({ service: "y", defaultMetrics: false }), port: server.port }),
+      startMetricsServer({
+        metrics: createMetrics({ service: "y", role: "base", defaultMetrics: false }),
+        port: server.port,
+      }),
     ).rejects.toThrow(/EADDRINUSE/);
     await server.close();
     server = undefined;

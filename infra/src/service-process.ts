@@ -1,23 +1,33 @@
 import { loadConfig, type Config } from "./config.ts";
 import { connectBus, type Bus } from "./connect.ts";
+import { consumerStates } from "./consumer-health.ts";
 import { errorMessage } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startMetricsServer, type MetricsServer, type ProcessHealth } from "./metrics-server.ts";
-import { createMetrics, type Metrics } from "./metrics.ts";
-import { initTelemetry } from "./telemetry/tracing.ts";
+import { createMetrics, type MetricsOf, type MetricsRole } from "./metrics.ts";
+import { processHealth } from "./process-health.ts";
+import { initTelemetry, type Telemetry } from "./telemetry/tracing.ts";
 import { bindBuckets, ensureTopology, type Buckets } from "./topology.ts";
 
-/** What a service gets when it starts. */
-export type ServiceStartContext = { bus: Bus; buckets: Buckets; config: Config; logger: Logger; metrics: Metrics };
+/** What a service gets when it starts: its metrics have the families of its role. */
+export type ServiceStartContext<R extends MetricsRole = MetricsRole> = {
+  bus: Bus;
+  buckets: Buckets;
+  config: Config;
+  logger: Logger;
+  metrics: MetricsOf<R>;
+};
 
 /** A started service: `stop` finishes or releases in-flight work. */
 export type StartedService = { stop(): Promise<void> };
 
 /** Options of {@link runServiceProcess}. */
-export type RunServiceProcessOptions = {
-  /** Service name for logs and the NATS connection name. */
+export type RunServiceProcessOptions<R extends MetricsRole = MetricsRole> = {
+  /** Service name for logs, the NATS connection name and the `service` label of its metrics. */
   service: string;
-  start(ctx: ServiceStartContext): Promise<StartedService>;
+  /** Which metric families it exports (`agent`, `coordinator`, `executor`, or `base` for any other process). */
+  role: R;
+  start(ctx: ServiceStartContext<R>): Promise<StartedService>;
   env?: NodeJS.ProcessEnv;
   /**
    * `own`: create or update the streams and buckets (the coordinator's job, and its permission); `bind` (default):
@@ -32,8 +42,9 @@ const FORCED_EXIT_MS = 20_000;
  * The `main` of every Switchyard process: reads config, installs tracing (OTLP export when configured), serves
  * Prometheus metrics when `SY_METRICS_PORT` is set, connects, sets up topology, starts the service, and on
  * SIGTERM/SIGINT stops it, drains the connection and flushes spans before exiting 0. A second signal exits at once.
+ * `/readyz` is 503 while it starts, reconnects or stops, and while one of its consumers fails (see `processHealth`).
  */
-export async function runServiceProcess(opts: RunServiceProcessOptions): Promise<void> {
+export async function runServiceProcess<R extends MetricsRole>(opts: RunServiceProcessOptions<R>): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(opts.env);
@@ -42,8 +53,19 @@ export async function runServiceProcess(opts: RunServiceProcessOptions): Promise
     process.exit(2);
   }
   const logger = createLogger({ service: opts.service, instance: config.instance, level: config.logLevel });
-  const telemetry = initTelemetry({ service: opts.service, instance: config.instance });
-  const metrics = createMetrics({ service: opts.service });
+  let telemetry: Telemetry;
+  try {
+    telemetry = initTelemetry({
+      service: opts.service,
+      instance: config.instance,
+      namespace: config.prefix,
+      env: opts.env,
+    });
+  } catch (err) {
+    process.stderr.write(`${opts.service}: ${errorMessage(err)}\n`);
+    process.exit(2);
+  }
+  const metrics = createMetrics({ service: opts.service, role: opts.role });
   let metricsServer: MetricsServer | undefined;
   process.on("unhandledRejection", (err) =>
     logger.error({ event: "process.unhandled_rejection", err: errorMessage(err) }, "unhandled rejection"),
@@ -89,13 +111,13 @@ export async function runServiceProcess(opts: RunServiceProcessOptions): Promise
       }
     })();
     const health = (): ProcessHealth =>
-      conn.isClosed()
-        ? { live: false, ready: false, detail: "the NATS connection is closed" }
-        : !connected
-          ? { live: true, ready: false, detail: "reconnecting to NATS" }
-          : started === undefined
-            ? { live: true, ready: false, detail: "starting" }
-            : { live: true, ready: !stopping, detail: stopping ? "stopping" : "ok" };
+      processHealth({
+        closed: conn.isClosed(),
+        connected,
+        started: started !== undefined,
+        stopping,
+        consumers: consumerStates({ nc: conn }),
+      });
     const buckets = opts.topology === "own" ? await ensureTopology(bus) : await bindBuckets(bus);
     if (config.metricsPort !== undefined) {
       metricsServer = await startMetricsServer({

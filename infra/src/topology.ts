@@ -10,6 +10,7 @@ import {
 import type { KV } from "@nats-io/kv";
 import { nanos } from "@nats-io/transport-node";
 import type { Bus } from "./connect.ts";
+import { consumerDescription } from "./consumer-descriptions.ts";
 import { errorMessage, InfraError } from "./errors.ts";
 import { withTransientRetries } from "./resilient-kv.ts";
 
@@ -258,6 +259,7 @@ export async function ensureConsumer(bus: Bus, opts: EnsureConsumerOptions): Pro
     ack_wait: nanos(bus.config.ackWaitMs),
     max_deliver: opts.maxDeliver ?? bus.config.maxDeliver,
     max_ack_pending: opts.maxAckPending ?? DEFAULT_MAX_ACK_PENDING,
+    description: consumerDescription(bus.names, opts.durable),
   };
   const waitUntil = Date.now() + (opts.streamWaitMs ?? DEFAULT_STREAM_WAIT_MS);
   try {
@@ -277,12 +279,14 @@ export async function ensureConsumer(bus: Bus, opts: EnsureConsumerOptions): Pro
     } else if (
       info.config.ack_wait !== wanted.ack_wait ||
       info.config.max_deliver !== wanted.max_deliver ||
-      info.config.max_ack_pending !== wanted.max_ack_pending
+      info.config.max_ack_pending !== wanted.max_ack_pending ||
+      info.config.description !== wanted.description
     ) {
       await bus.jsm.consumers.update(opts.stream, opts.durable, {
         ack_wait: wanted.ack_wait,
         max_deliver: wanted.max_deliver,
         max_ack_pending: wanted.max_ack_pending,
+        description: wanted.description,
       });
     }
   } catch (err) {

@@ -46,11 +46,29 @@ export function createWorkStats(): WorkStats {
 
 /**
  * The `statsHandler` of a service with a work endpoint on `subject`: that endpoint's `$SRV.STATS` entry carries the
- * counts in `data`. `@nats-io/services` counts `num_requests`/`num_errors` itself, only for requests its handlers
- * receive, and has no way to add to them; `data` is the field it leaves to the service.
+ * counts, in `data` and in its own columns (what `nats micro stats` prints). `@nats-io/services` counts an endpoint's
+ * requests only for messages its handler receives and has no public way to add work that came from elsewhere; it
+ * hands the endpoint, counters included, to this handler just before it reads them, so they are set here.
  */
 export function workStatsHandler(subject: string, stats: WorkStats): NonNullable<ServiceConfig["statsHandler"]> {
-  return (endpoint) => Promise.resolve(endpoint.subject === subject ? stats.snapshot() : undefined);
+  return (endpoint) => {
+    if (endpoint.subject !== subject) return Promise.resolve(undefined);
+    const snapshot = stats.snapshot();
+    const counters = endpointCounters(endpoint);
+    // Without them (another version of the library) the counts are still in `data`.
+    if (counters !== undefined) Object.assign(counters, { ...snapshot, last_error: snapshot.last_error ?? "" });
+    return Promise.resolve(snapshot);
+  };
+}
+
+/** The counters `@nats-io/services` keeps on an endpoint, if this endpoint has them. */
+function endpointCounters(endpoint: unknown): Record<string, unknown> | undefined {
+  const counters = (endpoint as { stats?: unknown }).stats;
+  if (typeof counters !== "object" || counters === null) return undefined;
+  const record = counters as Record<string, unknown>;
+  return typeof record["num_requests"] === "number" && typeof record["processing_time"] === "number"
+    ? record
+    : undefined;
 }
 
 /** Adds the work endpoint `name` on `subject`; a request to it (none is needed) is answered with the counts. */

@@ -15,6 +15,7 @@ import type {
   ToolCall,
   ToolSpec,
 } from "./types.ts";
+import { isRecord, stringOrUndefined } from "./reply-fields.ts";
 
 /** Options of {@link createAnthropicProvider}. */
 export type AnthropicProviderOptions = {
@@ -125,13 +126,14 @@ function fromMessage(message: unknown): ModelResponse {
     toolCalls,
     usage: { inputTokens: usage["input_tokens"], outputTokens: usage["output_tokens"] },
     stopReason: toStopReason(message["stop_reason"]),
+    meta: {
+      id: stringOrUndefined(message["id"]),
+      model: stringOrUndefined(message["model"]),
+      finishReason: stringOrUndefined(message["stop_reason"]),
+    },
   };
 }
 
 function toStopReason(reason: unknown): StopReason {
   return reason === "end_turn" || reason === "tool_use" || reason === "max_tokens" ? reason : "other";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

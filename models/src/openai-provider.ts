@@ -15,6 +15,7 @@ import type {
   ToolCall,
   ToolSpec,
 } from "./types.ts";
+import { isRecord, stringOrUndefined } from "./reply-fields.ts";
 
 /** Options of {@link createOpenAIProvider}. */
 export type OpenAIProviderOptions = {
@@ -138,6 +139,11 @@ function fromCompletion(name: string, completion: unknown): ModelResponse {
     toolCalls,
     usage: { inputTokens: usage["prompt_tokens"], outputTokens: usage["completion_tokens"] },
     stopReason: toStopReason(choice["finish_reason"], toolCalls.length > 0),
+    meta: {
+      id: stringOrUndefined(completion["id"]),
+      model: stringOrUndefined(completion["model"]),
+      finishReason: stringOrUndefined(choice["finish_reason"]),
+    },
   };
 }
 
@@ -165,8 +171,4 @@ function toStopReason(reason: unknown, hasToolCalls: boolean): StopReason {
   // Some compatible servers (Ollama) say `stop` for a turn that called tools.
   if (reason === "stop") return hasToolCalls ? "tool_use" : "end_turn";
   return "other";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -76,6 +76,11 @@ export function createScriptedProvider(name: string, script: Script): ModelProvi
           outputTokens: estimateTokens(reply),
         },
         stopReason: toolCalls.length > 0 ? "tool_use" : "end_turn",
+        meta: {
+          id: `scripted_${callSeq}`,
+          model: request.model,
+          finishReason: toolCalls.length > 0 ? "tool_use" : "end_turn",
+        },
       };
     },
   };

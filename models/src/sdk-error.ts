@@ -1,5 +1,6 @@
 import { ModelError } from "./errors.ts";
 import type { ModelErrorKind } from "./types.ts";
+import { isRecord } from "./reply-fields.ts";
 
 // Both vendor SDKs (Stainless-generated) throw the same family of errors under different classes; a provider passes
 // its SDK's classes and gets one translation to ModelError.
@@ -85,8 +86,4 @@ function reasonSuffix(signal: AbortSignal): string {
   if (reason instanceof Error) return `: ${reason.message}`;
   if (typeof reason === "string") return `: ${reason}`;
   return "";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -45,6 +45,8 @@ export type ModelResponse = {
   stopReason: StopReason;
   /** Served from the agent's response cache: the model was not called, nothing was spent. */
   cached?: boolean;
+  /** What the provider said about the reply, for traces: its id, the model that answered, its own finish reason. */
+  meta?: { id?: string; model?: string; finishReason?: string };
 };
 
 /** A model API behind one method. */

@@ -16,6 +16,7 @@ const agent = BENCH_AGENTS[name as BenchAgentName];
 
 await runServiceProcess({
   service: `agent-${agent.name}`,
+  role: "agent",
   start: async ({ bus, buckets, logger, metrics }) => {
     const served = await serveAgent({ agent, bus, buckets, logger, metrics });
     process.stdout.write(`ready ${agent.name}\n`);

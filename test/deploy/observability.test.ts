@@ -1,11 +1,14 @@
 // The observability files under deploy/ name metrics by string; nothing else ties them to the code. This reads every
 // PromQL expression of the Grafana dashboard and the alert rules and checks each metric (and each label it selects on)
-// against a registry built the way every service builds its own (`createMetrics`, Node default metrics included), so a
-// renamed metric or label fails here instead of leaving an empty panel or an alert that can never fire.
+// against the registries built the way each service builds its own (`createMetrics` with the service's role, Node
+// default metrics included, and the coordinator's scrape-time gauges), so a renamed metric or label, or a family no
+// service exports, fails here instead of leaving an empty panel or an alert that can never fire.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createMetrics } from "@switchyard/infra";
+import { wireNames } from "@switchyard/contracts";
+import { addBacklogGauges } from "@switchyard/coordinator";
+import { createMetrics, METRICS_ROLES, type Bus, type Metrics, type MetricsRole } from "@switchyard/infra";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../fixtures/processes.ts";
@@ -14,9 +17,33 @@ const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
 // --- What the services export -------------------------------------------------------------------------------------
 
-/** Every series name a service exposes (histogram `_bucket`/`_sum`/`_count` included), with its label names. */
-async function exportedSeries(): Promise<Map<string, Set<string>>> {
-  const { registry } = createMetrics({ service: "coordinator" });
+/** A bus whose JetStream cannot answer: the scrape-time gauges are registered, their reads fail (and are counted). */
+const UNREACHABLE = {
+  jsm: {
+    consumers: {
+      list: () => ({
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error("no NATS in this test")) }),
+      }),
+      info: () => Promise.reject(new Error("no NATS in this test")),
+    },
+  },
+  names: wireNames("sy"),
+} as unknown as Pick<Bus, "jsm" | "names">;
+
+/** The metrics a service of `role` serves: what `runServiceProcess` creates, plus what the service adds to it. */
+function serviceMetrics(role: MetricsRole): Metrics {
+  const service = { coordinator: "coordinator", agent: "agent-researcher", executor: "executor", base: "console" }[
+    role
+  ];
+  const metrics = createMetrics({ service, role });
+  // createCoordinator adds the agents' backlog and its pending timers.
+  if (role === "coordinator") addBacklogGauges(metrics, { bus: UNREACHABLE });
+  return metrics;
+}
+
+/** Every series name a service of `role` exposes (histogram `_bucket`/`_sum`/`_count` included), with its labels. */
+async function exportedSeries(role: MetricsRole): Promise<Map<string, Set<string>>> {
+  const { registry } = serviceMetrics(role);
   const series = new Map<string, Set<string>>();
   for (const m of await registry.getMetricsAsJSON()) {
     const metric = registry.getSingleMetric(m.name) as unknown as { labelNames?: readonly string[] } | undefined;
@@ -39,7 +66,13 @@ async function exportedSeries(): Promise<Map<string, Set<string>>> {
   return series;
 }
 
-const EXPORTED = await exportedSeries();
+/** What each kind of service exports. */
+const BY_ROLE = new Map(await Promise.all(METRICS_ROLES.map(async (r) => [r, await exportedSeries(r)] as const)));
+/** What some service exports: a series no role has is a query on nothing. */
+const EXPORTED = new Map<string, Set<string>>();
+for (const series of BY_ROLE.values()) {
+  for (const [name, labels] of series) EXPORTED.set(name, new Set([...(EXPORTED.get(name) ?? []), ...labels]));
+}
 /** Labels Prometheus adds to every scraped series (deploy/prometheus/prometheus.yml: job, instance, compose_service). */
 const TARGET_LABELS = new Set(["job", "instance", "compose_service"]);
 /** Series Prometheus writes itself for every scrape, not the services. */
@@ -168,12 +201,26 @@ function selectors(expr: string): { metric: string; labels: string[] }[] {
 const known = (name: string) => EXPORTED.get(name) ?? SYNTHETIC.get(name);
 
 describe("the metrics the observability files use exist", () => {
-  it("the registry the services build has Switchyard's metrics and Node's default ones", () => {
+  it("the registries the services build have their role's metrics and Node's default ones", () => {
     // A guard on the test itself: with an empty list every check below would fail loudly, but say so directly.
-    expect(EXPORTED.has("sy_goals_finished_total")).toBe(true);
-    expect(EXPORTED.has("sy_goal_duration_seconds_bucket")).toBe(true);
-    expect(EXPORTED.has("process_cpu_seconds_total")).toBe(true);
-    expect(EXPORTED.has("nodejs_eventloop_lag_p99_seconds")).toBe(true);
+    const has = (role: MetricsRole, name: string) => BY_ROLE.get(role)?.has(name) ?? false;
+    expect(has("coordinator", "sy_goals_finished_total")).toBe(true);
+    expect(has("coordinator", "sy_goal_duration_seconds_bucket")).toBe(true);
+    expect(has("coordinator", "sy_agent_backlog")).toBe(true);
+    expect(has("coordinator", "sy_metrics_collect_errors_total")).toBe(true);
+    expect(has("agent", "sy_subtasks_finished_total")).toBe(true);
+    expect(has("executor", "sy_actions_total")).toBe(true);
+    for (const role of METRICS_ROLES) {
+      expect(has(role, "sy_in_flight"), role).toBe(true);
+      expect(has(role, "process_cpu_seconds_total"), role).toBe(true);
+      expect(has(role, "nodejs_eventloop_lag_p99_seconds"), role).toBe(true);
+    }
+    // Each role only its own: the executor's actions are nowhere else, the agents' runs only on agents.
+    expect(has("agent", "sy_actions_total") || has("coordinator", "sy_actions_total")).toBe(false);
+    expect(has("executor", "sy_model_cost_usd_total") || has("executor", "sy_goals_finished_total")).toBe(false);
+    expect(has("coordinator", "sy_subtasks_finished_total") || has("executor", "sy_subtasks_finished_total")).toBe(
+      false,
+    );
   });
 
   it("finds the expressions: every dashboard panel with a query, every alert", () => {
@@ -213,6 +260,8 @@ describe("the metrics the observability files use exist", () => {
       "sy_approvals_total",
       "sy_limit_hits_total",
       "sy_in_flight",
+      "sy_agent_backlog",
+      "sy_actions_total",
     ]) {
       expect(used, name).toContain(name);
     }
@@ -260,6 +309,7 @@ describe("deploy/grafana/switchyard-dashboard.json", () => {
       /approvals waiting/i,
       /approvals decided/i,
       /limits hit/i,
+      /actions by outcome/i,
     ]) {
       expect(
         titles.some((t) => want.test(t)),
@@ -267,7 +317,9 @@ describe("deploy/grafana/switchyard-dashboard.json", () => {
       ).toBe(true);
     }
     const backlog = allPanels(dashboard.panels).find((p) => /backlog/i.test(p.title ?? ""));
-    expect(backlog?.description).toMatch(/no service exports a consumer backlog metric/i);
+    expect(backlog?.targets?.[0]?.expr).toMatch(/^max by \(agent\) \(sy_agent_backlog\{/);
+    const actions = allPanels(dashboard.panels).find((p) => /actions by outcome/i.test(p.title ?? ""));
+    expect(actions?.targets?.[0]?.expr).toContain("sy_actions_total");
     const cost = allPanels(dashboard.panels).find((p) => /cost burn/i.test(p.title ?? ""));
     expect(cost?.targets?.[0]?.expr).toMatch(/\* 3600$/);
   });
@@ -307,6 +359,8 @@ describe("deploy/prometheus/alerts.yml", () => {
       "SwitchyardFailureSpike",
       "SwitchyardReplicaSaturated",
       "SwitchyardApprovalsExpired",
+      "SwitchyardAgentBacklogGrowing",
+      "SwitchyardActionsNotExecuted",
     ]) {
       expect(names, want).toContain(want);
     }

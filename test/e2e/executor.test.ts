@@ -18,7 +18,17 @@ import {
   serveExecutor,
   type ServedExecutor,
 } from "@switchyard/executor";
-import { argsHashOf, createJson, createLogger, getJson, publishJson, type Buckets, type Bus } from "@switchyard/infra";
+import {
+  argsHashOf,
+  createJson,
+  createLogger,
+  createMetrics,
+  getJson,
+  publishJson,
+  type Buckets,
+  type Bus,
+  type ExecutorMetrics,
+} from "@switchyard/infra";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakePayments, type FakePayments } from "../fixtures/fake-payments.ts";
 import { connectTestBus, startTestNats, testEnv, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
@@ -63,12 +73,13 @@ async function stack(): Promise<Stack> {
   return { bus, buckets, prefix, outcomes };
 }
 
-async function serveInProcess(s: Stack): Promise<ServedExecutor> {
+async function serveInProcess(s: Stack, metrics?: ExecutorMetrics): Promise<ServedExecutor> {
   const executor = await serveExecutor({
     actions: [createIssueRefundAction(createHttpPayments({ baseUrl: payments.url }))],
     bus: s.bus,
     buckets: s.buckets,
     logger,
+    metrics,
     actionTimeoutMs: 5_000,
   });
   cleanups.push(() => executor.stop());
@@ -212,6 +223,48 @@ describe("executor, in process", () => {
     expect(stats).toMatchObject({ num_requests: 2, num_errors: 1 });
     expect(stats?.last_error).toMatch(/^refused/);
     expect(stats?.processing_time).toBeGreaterThan(0);
+  });
+
+  it("counts each action that ended on it in its metrics by tool and outcome, a replayed outcome not again", async () => {
+    const s = await stack();
+    const metrics = createMetrics({ service: "executor", role: "executor", defaultMetrics: false });
+    await serveInProcess(s, metrics);
+    const sample = async (series: string) => {
+      const line = (await metrics.text()).split("\n").find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    const executed = 'tool="issue_refund",outcome="executed"';
+
+    const approved = proposalFor(refundArgs(41));
+    await approve(s, approved);
+    await send(s, approved);
+    await expect.poll(() => outcomesFor(s, approved.id).length, { timeout: 10_000 }).toBe(1);
+    expect(await sample(`sy_actions_total{${executed}}`)).toBe(1);
+    expect(await sample(`sy_action_duration_seconds_count{${executed}}`)).toBe(1);
+    expect(await sample(`sy_action_duration_seconds_sum{${executed}}`)).toBeGreaterThan(0);
+    // Delivered again: the recorded outcome is published again, the action is neither run nor counted again.
+    await send(s, approved);
+    await expect.poll(() => outcomesFor(s, approved.id).length, { timeout: 10_000 }).toBe(2);
+    // Its `action.finished` event comes after the outcome: once it is counted, the replay is done.
+    await expect.poll(() => sample('sy_step_events_total{type="action.finished"}')).toBe(2);
+    expect(await sample(`sy_actions_total{${executed}}`)).toBe(1);
+
+    // No approval record: refused, counted as such.
+    const unapproved = proposalFor(refundArgs(42));
+    await send(s, unapproved);
+    await expect.poll(() => outcomesFor(s, unapproved.id).length, { timeout: 10_000 }).toBe(1);
+    expect(await sample('sy_actions_total{tool="issue_refund",outcome="refused"}')).toBe(1);
+    expect(await sample('sy_actions_total{tool="issue_refund",outcome="failed"}')).toBeUndefined();
+    // A tool this executor does not run stays out of the labels.
+    const unknown = { ...proposalFor(refundArgs(43)), tool: "wire_money" };
+    await send(s, unknown);
+    await expect.poll(() => outcomesFor(s, unknown.id).length, { timeout: 10_000 }).toBe(1);
+    expect(await sample('sy_actions_total{tool="unknown",outcome="refused"}')).toBe(1);
+
+    // The agents' and the coordinator's families are not its to export.
+    await expect.poll(() => sample('sy_step_events_total{type="action.finished"}')).toBe(4);
+    await expect.poll(() => sample('sy_in_flight{service="executor"}')).toBe(0);
+    expect(await metrics.text()).not.toMatch(/^sy_(model|tool|subtask|goal|approvals|proposals)/m);
   });
 
   it("the same approved action delivered twice runs once and answers both deliveries with the same outcome", async () => {

@@ -1,5 +1,6 @@
 // `$SRV.STATS` (`nats micro stats`) reports the work an agent did: its subtasks come from JetStream, not through a
-// micro endpoint, so its `subtasks` endpoint carries the counts. Read as the operator identity, as a person would.
+// micro endpoint, so its `subtasks` endpoint carries the counts, in the columns `nats micro stats` prints and in its
+// `data`. Read as the operator identity, as a person would.
 import { randomUUID } from "node:crypto";
 import { defineAgent, serveAgent, type ServedAgent } from "@switchyard/agent-kit";
 import { Goal, WIRE_VERSION } from "@switchyard/contracts";
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import { collectEvents, type EventLog } from "../fixtures/events.ts";
 import { connectTestBus, startTestNats, uniquePrefix, type NatsServerHandle } from "../fixtures/nats.ts";
-import { workStatsOf } from "../fixtures/service-stats.ts";
+import { endpointStatsOf, workStatsOf } from "../fixtures/service-stats.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
 
@@ -97,4 +98,14 @@ it("counts each subtask the agent handled as a request, and a failed one as an e
   expect(afterFail).toMatchObject({ num_requests: 2, num_errors: 1 });
   expect(afterFail?.last_error).toContain("told to fail");
   expect(afterFail?.processing_time).toBeGreaterThan(afterOk?.processing_time ?? 0);
+
+  // The columns `nats micro stats` prints say the same.
+  const endpoint = await endpointStatsOf(operator.nc, admin.names.services.agent("echo"), prefix, "subtasks");
+  expect(endpoint).toMatchObject({
+    num_requests: 2,
+    num_errors: 1,
+    last_error: expect.stringContaining("told to fail"),
+    processing_time: afterFail?.processing_time,
+    average_processing_time: afterFail?.average_processing_time,
+  });
 });

@@ -80,3 +80,27 @@ it("describes every stream and bucket, for NATS tooling (`nats stream ls`, `nats
     expect(info.config.allow_rollup_hdrs ?? false, stream).toBe(false);
   }
 });
+
+it("describes every consumer (`nats consumer ls`), and gives an existing one its description", async () => {
+  const { streams } = bus.names;
+  const described: Record<string, string> = {};
+  for (const stream of Object.values(streams)) {
+    for await (const c of bus.jsm.consumers.list(stream)) described[c.name] = c.config.description ?? "";
+  }
+  expect(described).toMatchObject({
+    [bus.names.consumers.coordinatorGoals]: "Switchyard coordinator: goals submitted by backends",
+    [bus.names.consumers.coordinatorTimers]: expect.stringMatching(/^Switchyard coordinator: durable timers/),
+    [bus.names.consumers.agent("keywords")]: "Switchyard agent keywords: subtasks (shared by its replicas)",
+  });
+  for (const [name, description] of Object.entries(described)) expect(description, name).toMatch(/^Switchyard \S/);
+
+  // A consumer an older deployment made without one gets it when its service starts again.
+  const durable = bus.names.consumers.agent("report");
+  await bus.jsm.consumers.update(streams.tasks, durable, { description: "made before descriptions" });
+  expect((await bus.jsm.consumers.info(streams.tasks, durable)).config.description).toBe("made before descriptions");
+  await agents.pop()?.stop();
+  agents.push(await serveAgent({ agent: reportAgent, bus, buckets, logger }));
+  expect((await bus.jsm.consumers.info(streams.tasks, durable)).config.description).toBe(
+    "Switchyard agent report: subtasks (shared by its replicas)",
+  );
+});

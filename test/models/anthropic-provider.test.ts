@@ -68,6 +68,8 @@ describe("anthropic provider", () => {
       ],
       usage: { inputTokens: 321, outputTokens: 45 },
       stopReason: "tool_use",
+      // What traces report as the response's id, model and finish reason.
+      meta: { id: "msg_fake_1", model: "claude-test-1", finishReason: "tool_use" },
     });
     expect(fake.requests).toHaveLength(1);
     const { body, headers } = fake.requests[0]!;

@@ -64,6 +64,8 @@ describe("openai provider", () => {
       toolCalls: [{ id: "call_1", name: "classify", args: { category: "billing" }, rawArgs: '{"category":"billing"}' }],
       usage: { inputTokens: 321, outputTokens: 45 },
       stopReason: "tool_use",
+      // What traces report as the response's id, model and finish reason (the provider's own word for it).
+      meta: { id: "chatcmpl-fake-1", model: "gpt-test-1", finishReason: "tool_calls" },
     });
     expect(fake.requests).toHaveLength(1);
     const { body, headers } = fake.requests[0]!;

@@ -9,6 +9,7 @@ export { effectiveBudget, runSubtask } from "./run-subtask.ts";
 export { kvResponseCache, responseCacheKey, withResponseCache } from "./model/response-cache.ts";
 export { replayRecordedRun } from "./recorded-run.ts";
 export { runAgent } from "./run-agent.ts";
+export type { RunAgentOptions } from "./run-agent.ts";
 export { serveAgent } from "./serve-agent.ts";
 export { createSubtaskLedger } from "./subtask-ledger.ts";
 export type {

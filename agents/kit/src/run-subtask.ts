@@ -195,6 +195,7 @@ export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult
         cancelled: () => opts.signal?.aborted === true,
         goalId: envelope.goalId,
         tenant: envelope.tenant,
+        user: envelope.user,
         subtaskId: envelope.subtaskId,
         logger,
         services: opts.services,

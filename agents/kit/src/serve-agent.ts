@@ -11,8 +11,8 @@ import {
   withMetrics,
   type Buckets,
   type Bus,
+  type AgentMetrics,
   type Logger,
-  type Metrics,
 } from "@switchyard/infra";
 import { registerAgentService } from "./agent-service.ts";
 import type { AgentDefinition } from "./define-agent.ts";
@@ -34,7 +34,7 @@ export type ServeAgentOptions = {
   /** Subtasks run at once by this replica; default `config.maxInFlight`. */
   maxInFlight?: number;
   /** Step events are also counted here (Prometheus), and `sy_in_flight` follows the subtasks running. */
-  metrics?: Metrics;
+  metrics?: AgentMetrics;
   /** The model of an LLM agent; default: resolved from `agent.model` and the environment. Tests pass fakes here. */
   model?: ResolvedModel;
 };

@@ -3,6 +3,9 @@ import {
   ATTR,
   errorMessage,
   GEN_AI_OPERATION,
+  goalAttributes,
+  markFailed,
+  providerAttributes,
   ReleaseMessage,
   SPAN,
   withDeliverySpan,
@@ -17,6 +20,7 @@ import {
   type RejectionReporter,
   type WorkStats,
 } from "@switchyard/infra";
+import { genAiProviderName } from "@switchyard/models";
 import type { AgentDefinition } from "./define-agent.ts";
 import type { RunServices } from "./loop/run-llm-agent.ts";
 import type { ResolvedModel } from "./model/resolve-model.ts";
@@ -66,9 +70,16 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
         attributes: {
           [ATTR.genAiOperation]: GEN_AI_OPERATION.invokeAgent,
           [ATTR.genAiAgentName]: agent.name,
-          [ATTR.goalId]: envelope.goalId,
+          ...goalAttributes({ goalId: envelope.goalId, tenant: envelope.tenant, user: envelope.user }),
           [ATTR.subtaskId]: envelope.subtaskId,
-          ...(deps.model === undefined ? {} : { [ATTR.genAiRequestModel]: deps.model.modelString }),
+          // The same model id as the `chat` spans under it; the configured model string next to it.
+          ...(deps.model === undefined
+            ? {}
+            : {
+                ...providerAttributes(genAiProviderName(deps.model.provider.name)),
+                [ATTR.genAiRequestModel]: deps.model.model,
+                [ATTR.model]: deps.model.modelString,
+              }),
         },
       },
       async (span) => {
@@ -92,6 +103,9 @@ export function createSubtaskHandler(deps: SubtaskHandlerDeps) {
             [ATTR.costUsd]: r.usage.costUsd,
             ...(r.failure === undefined ? {} : { [ATTR.failureKind]: r.failure.kind }),
           });
+          // A run that failed or hit a limit did not do its work: an error in every trace view.
+          if (r.status === "failed" || r.status.startsWith("limit_"))
+            markFailed(span, r.failure?.kind ?? r.status, r.failure?.message ?? r.status);
           return r;
         } finally {
           runs.finish(envelope.goalId, cancel);

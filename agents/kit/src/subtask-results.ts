@@ -1,5 +1,5 @@
 import { SubtaskResult, WIRE_VERSION, type FailureKind, type RunStatus } from "@switchyard/contracts";
-import { ATTR, headersForSpan, publishJson, SPAN, SpanKind, withSpan, type Bus } from "@switchyard/infra";
+import { publishJson, withPublishSpan, type Bus } from "@switchyard/infra";
 import type { SubtaskLedger } from "./subtask-ledger.ts";
 
 /** Which run a result is about. */
@@ -25,23 +25,12 @@ export function createResultPublisher(
   const subject = bus.names.subjects.results(agent);
   const publish = (result: SubtaskResult) =>
     // A producer span, so the coordinator's processing of the result joins the goal's trace.
-    withSpan(
-      SPAN.publish(subject),
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          [ATTR.messagingSystem]: "nats",
-          [ATTR.messagingDestination]: subject,
-          [ATTR.messagingOperation]: "publish",
-        },
-      },
-      async (span) => {
-        await publishJson(bus, subject, SubtaskResult, result, {
-          msgId: `result/${result.goalId}/${result.subtaskId}/${result.attempt}`,
-          headers: headersForSpan(span),
-        });
-      },
-    );
+    withPublishSpan(subject, { goalId: result.goalId }, async (traceHeaders) => {
+      await publishJson(bus, subject, SubtaskResult, result, {
+        msgId: `result/${result.goalId}/${result.subtaskId}/${result.attempt}`,
+        headers: traceHeaders,
+      });
+    });
   return {
     publish,
     async recordAndPublish(result) {

@@ -16,7 +16,7 @@ import {
   publishJson,
   updateJson,
   type CasDecision,
-  type Metrics,
+  type CoordinatorMetrics,
 } from "@switchyard/infra";
 import type { CoordinatorDeps } from "../deps.ts";
 import { applyInput, flushGoal } from "../reactor/react.ts";
@@ -26,7 +26,7 @@ import { reserveAutoApproval } from "./auto-approval.ts";
 import { proposalRefusal } from "./proposal-check.ts";
 
 /** Where the authority keeps its state and what decides automatically. */
-export type ApprovalAuthorityOptions = { kv: KV; policies: ApprovalPolicies; metrics?: Metrics };
+export type ApprovalAuthorityOptions = { kv: KV; policies: ApprovalPolicies; metrics?: CoordinatorMetrics };
 
 type Verdict = {
   status: "approved" | "rejected" | "expired";
@@ -261,7 +261,9 @@ export function createApprovalAuthority(deps: CoordinatorDeps, opts: ApprovalAut
         reviewBy: new Date(received.getTime() + opts.policies.reviewMs).toISOString(),
         autoDecided: false,
       };
-      await createJson(opts.kv, key(proposal.id), ApprovalRecord, record);
+      const created = await createJson(opts.kv, key(proposal.id), ApprovalRecord, record);
+      // Counted once, by the write that recorded it (it may come from the stream and from the paused result).
+      if (created !== undefined) opts.metrics?.recordProposal(proposal);
       const current = (await getJson(opts.kv, key(proposal.id), ApprovalRecord))?.value;
       if (current === undefined) return;
       if (current.proposal.status !== "pending") return resettle(current);

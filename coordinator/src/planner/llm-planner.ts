@@ -1,5 +1,5 @@
 import type { Budget, Goal, GoalFailure, Plan, RunStatus, Usage } from "@switchyard/contracts";
-import { ATTR, errorMessage, GEN_AI_OPERATION, SPAN, withSpan, type Logger } from "@switchyard/infra";
+import { errorMessage, type Logger } from "@switchyard/infra";
 import {
   costOf,
   type ChatMessage,
@@ -7,6 +7,7 @@ import {
   type ModelResponse,
   type ResolvedModel,
   type ToolResultContent,
+  withChatSpan,
 } from "@switchyard/models";
 import type { AgentCatalog } from "./agent-catalog.ts";
 import { PLANNER_INSTRUCTIONS, plannerUserMessage, SUBMIT_PLAN, submitPlanTool } from "./planner-prompt.ts";
@@ -119,15 +120,19 @@ export function createLlmPlanner(opts: LlmPlannerOptions): Planner {
         const callStarted = Date.now();
         let response: ModelResponse;
         try {
-          response = await callModel(model, {
-            model: model.model,
-            system: PLANNER_INSTRUCTIONS,
-            messages,
-            tools: [tool],
-            maxOutputTokens: outputCap(maxOutputTokens, usage, request.budget),
-            toolChoice: "required",
-            signal: request.signal,
-          });
+          response = await callModel(
+            model,
+            {
+              model: model.model,
+              system: PLANNER_INSTRUCTIONS,
+              messages,
+              tools: [tool],
+              maxOutputTokens: outputCap(maxOutputTokens, usage, request.budget),
+              toolChoice: "required",
+              signal: request.signal,
+            },
+            goal,
+          );
         } catch (err) {
           const message = `planner model ${model.modelString}: ${errorMessage(err)}`;
           await request.onModelCall?.({ ...emptyCall(model, attempt, callStarted), error: message });
@@ -213,26 +218,13 @@ function toolError(toolCallId: string, toolName: string, content: string): ToolR
   return { toolCallId, toolName, content, isError: true };
 }
 
-/** One model call under a `chat <model>` span (GenAI conventions), as the agent loop does. */
-function callModel(model: ResolvedModel, request: ModelRequest): Promise<ModelResponse> {
-  return withSpan(
-    SPAN.chat(model.model),
-    {
-      attributes: {
-        [ATTR.genAiOperation]: GEN_AI_OPERATION.chat,
-        [ATTR.genAiProvider]: model.provider.name,
-        [ATTR.genAiRequestModel]: model.model,
-        [ATTR.genAiAgentName]: "planner",
-      },
-    },
-    async (span) => {
+/** One model call of the planner under a `chat <model>` span (GenAI conventions), as the agent loop's are. */
+function callModel(model: ResolvedModel, request: ModelRequest, goal: Goal): Promise<ModelResponse> {
+  return withChatSpan(
+    { model, request, agent: "planner", goal: { goalId: goal.id, tenant: goal.tenant, user: goal.user } },
+    async () => {
       const response = await model.provider.complete(request);
-      span.setAttributes({
-        [ATTR.genAiInputTokens]: response.usage.inputTokens,
-        [ATTR.genAiOutputTokens]: response.usage.outputTokens,
-        [ATTR.costUsd]: costOf(model.price, response.usage),
-      });
-      return response;
+      return { value: response, response, costUsd: costOf(model.price, response.usage) };
     },
   );
 }

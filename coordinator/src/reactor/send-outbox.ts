@@ -1,14 +1,5 @@
 import { GoalResult, SubtaskEnvelope, WIRE_VERSION, type GoalRecord } from "@switchyard/contracts";
-import {
-  ATTR,
-  contextFromHeaders,
-  headersForSpan,
-  publishJson,
-  SPAN,
-  SpanKind,
-  withSpan,
-  type Span,
-} from "@switchyard/infra";
+import { ATTR, contextFromHeaders, goalAttributes, publishJson, withPublishSpan } from "@switchyard/infra";
 import type { CoordinatorDeps } from "../deps.ts";
 import { scheduleTimer } from "../timer-schedule.ts";
 import type { Outgoing } from "./outbox.ts";
@@ -165,21 +156,18 @@ async function publishTraced(
   publish: (headers: Record<string, string>) => Promise<unknown>,
 ): Promise<void> {
   const parent = contextFromHeaders({ traceparent: record.traceparent });
-  await withSpan(
-    SPAN.publish(subject),
+  await withPublishSpan(
+    subject,
     {
-      kind: SpanKind.PRODUCER,
+      goalId: record.goal.id,
       parent,
       attributes: {
         ...attributes,
-        [ATTR.messagingSystem]: "nats",
-        [ATTR.messagingDestination]: subject,
-        [ATTR.messagingOperation]: "publish",
-        [ATTR.goalId]: record.goal.id,
+        ...goalAttributes({ goalId: record.goal.id, tenant: record.goal.tenant, user: record.goal.user }),
       },
     },
-    async (span: Span) => {
-      await publish({ ...headersForSpan(span), "sy-tenant": record.goal.tenant, "sy-user": record.goal.user });
+    async (traceHeaders) => {
+      await publish({ ...traceHeaders, "sy-tenant": record.goal.tenant, "sy-user": record.goal.user });
     },
   );
 }

@@ -310,6 +310,14 @@ describe("permissionsFor: coordinator and executor", () => {
     }
   });
 
+  it("the coordinator lists the agents' consumers (their backlog) and may not pull from or delete them", () => {
+    expect(canPub(coordinator, `$JS.API.CONSUMER.LIST.${streams.tasks}`)).toBe(true);
+    expect(canPub(coordinator, `$JS.API.CONSUMER.MSG.NEXT.${streams.tasks}.agent-keywords`)).toBe(false);
+    expect(canPub(coordinator, `$JS.API.CONSUMER.DELETE.${streams.tasks}.agent-keywords`)).toBe(false);
+    expect(canPub(keywords, `$JS.API.CONSUMER.LIST.${streams.tasks}`)).toBe(false);
+    expect(canPub(executor, `$JS.API.CONSUMER.LIST.${streams.tasks}`)).toBe(false);
+  });
+
   it("the executor consumes only approved actions and writes only its action ledger", () => {
     expect(canPub(executor, `$JS.API.CONSUMER.CREATE.${streams.proposals}.executor.${subjects.actionExecute}`)).toBe(
       true,

@@ -146,6 +146,8 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
             subjects.resultsAll,
             `${API}.STREAM.MSG.GET.${streams.tasks}`,
             `${API}.STREAM.MSG.DELETE.${streams.tasks}`,
+            // The agents' backlog for its metrics (`sy_agent_backlog`): their consumers' info, read-only.
+            `${API}.CONSUMER.LIST.${streams.tasks}`,
             subjects.goalTimer,
             subjects.goalDoneAll,
             subjects.actionExecute,
@@ -247,7 +249,8 @@ function replyInboxes(id: Identity, everyone: readonly Identity[]): string[] {
  * may host several). Everyone may ask JetStream for account info and read its own inbox; the rest is by role:
  *
  * - coordinator: sets up the topology; consumes goals, answers, timers, results, proposals, decisions and outcomes;
- *   dispatches tasks; answers goal and cancel requests; is the only writer of goal and approval state.
+ *   dispatches tasks; answers goal and cancel requests; is the only writer of goal and approval state; lists the
+ *   agents' consumers (their backlog, for its metrics).
  * - executor: consumes approved actions only; writes only its action ledger; reads approval records.
  * - agent-<a>: consumes only `tasks.<a>`; publishes only its own results, proposals and events; reads and writes only
  *   its own ledger keys (`agent.<a>.>`); reads cancel flags.

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import {
   context,
   propagation,
@@ -11,25 +12,38 @@ import {
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { resourceFromAttributes } from "@opentelemetry/resources";
+import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { errorMessage } from "../errors.ts";
-import { ATTR, SPAN } from "./attributes.ts";
+import { ATTR, SPAN, subjectTemplate } from "./attributes.ts";
+import { configureContentCapture } from "./content-capture.ts";
 import { otlpTraceExporter } from "./otlp-exporter.ts";
+import { configureSemconv } from "./semconv.ts";
 
 /** The tracer every Switchyard span comes from. */
 export const TRACER_NAME = "switchyard";
+
+/** The version of the Switchyard packages (they are released together), for `service.version`. */
+export const SWITCHYARD_VERSION: string = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 /** Options of {@link initTelemetry}. */
 export type TelemetryOptions = {
   /** `service.name` of every span, e.g. `coordinator`, `agent-researcher`. */
   service: string;
   instance?: string;
+  /** `service.version`; default the version of the Switchyard packages. */
+  version?: string;
+  /** `service.namespace`: the bus prefix, so two stacks on one backend stay apart. Default `switchyard`. */
+  namespace?: string;
   /** Extra processors (tests pass an in-memory exporter). */
   spanProcessors?: SpanProcessor[];
   /**
    * Default `process.env`: OTLP export is on when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) is set, in
    * the protocol `OTEL_EXPORTER_OTLP_PROTOCOL` names (`http/json`, the default, or `http/protobuf`).
+   * `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_SERVICE_NAME` override the resource; `OTEL_SEMCONV_STABILITY_OPT_IN` and
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` are read too (see `semconv.ts`, `content-capture.ts`).
    */
   env?: NodeJS.ProcessEnv;
 };
@@ -48,11 +62,17 @@ export function initTelemetry(opts: TelemetryOptions): Telemetry {
   if (env["OTEL_EXPORTER_OTLP_ENDPOINT"] || env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]) {
     processors.push(new BatchSpanProcessor(otlpTraceExporter(env)));
   }
+  configureSemconv(env);
+  configureContentCapture(env);
+  const defaults = resourceFromAttributes({
+    "service.name": opts.service,
+    "service.namespace": opts.namespace ?? "switchyard",
+    "service.version": opts.version ?? SWITCHYARD_VERSION,
+    "service.instance.id": opts.instance ?? `${process.pid}`,
+  });
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({
-      "service.name": opts.service,
-      "service.instance.id": opts.instance ?? `${process.pid}`,
-    }),
+    // OTEL_RESOURCE_ATTRIBUTES / OTEL_SERVICE_NAME of the process win over the defaults.
+    resource: defaults.merge(detectResources({ detectors: [envDetector] })),
     spanProcessors: processors,
   });
   trace.disable();
@@ -111,13 +131,44 @@ export async function withSpan<T>(name: string, opts: WithSpanOptions, fn: (span
         return await fn(span);
       } catch (err) {
         span.recordException(err instanceof Error ? err : new Error(errorMessage(err)));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+        markFailed(span, errorType(err), errorMessage(err));
         throw err;
       } finally {
         span.end();
       }
     },
   );
+}
+
+/**
+ * Marks a span failed the way the conventions ask: `error.type` (a low-cardinality name of what went wrong, e.g. a
+ * failure kind or an error class) and an ERROR status with the message.
+ */
+export function markFailed(span: Span, type: string, message: string): void {
+  span.setAttribute(ATTR.errorType, type);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
+/** `error.type` of a thrown value: its `kind` or `code` when it has one (ModelError, InfraError), else its class. */
+function errorType(err: unknown): string {
+  if (typeof err === "object" && err !== null) {
+    const { kind, code } = err as { kind?: unknown; code?: unknown };
+    if (typeof kind === "string") return kind;
+    if (typeof code === "string") return code;
+    if (err instanceof Error) return err.name;
+  }
+  return "_OTHER";
+}
+
+/** The messaging attributes of a span on `subject` (`send` for a publish, `process` for a delivery). */
+function messagingAttributes(subject: string, operation: "publish" | "process", goalId?: string): Attributes {
+  return {
+    [ATTR.messagingSystem]: "nats",
+    [ATTR.messagingDestination]: subject,
+    [ATTR.messagingDestinationTemplate]: subjectTemplate(subject, goalId),
+    [ATTR.messagingOperation]: operation === "publish" ? "send" : "process",
+    [ATTR.messagingOperationName]: operation,
+  };
 }
 
 /**
@@ -129,19 +180,36 @@ export function withDeliverySpan<T>(
   attributes: Attributes,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
+  const goalId = attributes[ATTR.goalId];
+  const goal = typeof goalId === "string" ? goalId : undefined;
   return withSpan(
-    SPAN.process(delivery.subject),
+    SPAN.process(delivery.subject, goal),
     {
       kind: SpanKind.CONSUMER,
       parent: contextFromHeaders(delivery.headers),
-      attributes: {
-        [ATTR.messagingSystem]: "nats",
-        [ATTR.messagingDestination]: delivery.subject,
-        [ATTR.messagingOperation]: "process",
-        ...attributes,
-      },
+      attributes: { ...messagingAttributes(delivery.subject, "process", goal), ...attributes },
     },
     fn,
+  );
+}
+
+/**
+ * Publishes under a producer span (a child of `parent`, default the active context): `publish` gets the headers that
+ * carry the span's trace context, so whoever processes the message continues the trace.
+ */
+export function withPublishSpan<T>(
+  subject: string,
+  opts: { goalId?: string; parent?: Context; attributes?: Attributes },
+  publish: (traceHeaders: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  return withSpan(
+    SPAN.publish(subject, opts.goalId),
+    {
+      kind: SpanKind.PRODUCER,
+      parent: opts.parent,
+      attributes: { ...messagingAttributes(subject, "publish", opts.goalId), ...opts.attributes },
+    },
+    (span) => publish(headersForSpan(span)),
   );
 }
 

@@ -1,6 +1,7 @@
-import { ATTR, errorMessage, GEN_AI_OPERATION, SPAN, withSpan } from "@switchyard/infra";
+import { withChatSpan } from "@switchyard/models";
+import { ATTR, errorMessage } from "@switchyard/infra";
 import { costOf } from "../model/prices.ts";
-import type { ModelResponse } from "../model/types.ts";
+import type { ModelRequest, ModelResponse } from "../model/types.ts";
 import type { JournaledResponse } from "../run-journal.ts";
 import { endRun, failRun, limitHit, type RunContext } from "./run-context.ts";
 import type { LlmRunOutcome } from "./run-types.ts";
@@ -16,21 +17,20 @@ export async function callModel(
   ctx: RunContext,
   state: RunState,
   purpose: "step" | "summary",
-  call: () => Promise<ModelResponse>,
+  request: ModelRequest,
 ): Promise<ModelResponse | LlmRunOutcome> {
   const { opts, meter, ids } = ctx;
   const { model, journal, services } = opts;
   const started = Date.now();
+  const call = () => model.provider.complete(request);
   try {
-    const served = await withSpan(
-      SPAN.chat(model.model),
+    const served = await withChatSpan(
       {
-        attributes: {
-          [ATTR.genAiOperation]: GEN_AI_OPERATION.chat,
-          [ATTR.genAiProvider]: model.provider.name,
-          [ATTR.genAiRequestModel]: model.model,
-          [ATTR.step]: meter.steps + 1,
-        },
+        model,
+        request,
+        agent: opts.agent.name,
+        goal: { goalId: opts.goalId, tenant: opts.tenant, user: opts.user },
+        attributes: { [ATTR.step]: meter.steps + 1, [ATTR.subtaskId]: opts.subtaskId },
       },
       async (span) => {
         const j: JournaledResponse =
@@ -40,14 +40,8 @@ export async function callModel(
         // A cached response cost nothing this time; a replayed one, nothing again once a result reported it.
         const free = j.response.cached === true || j.reportedBefore;
         const r = free ? { ...j, response: { ...j.response, usage: { inputTokens: 0, outputTokens: 0 } } } : j;
-        span.setAttributes({
-          [ATTR.genAiInputTokens]: r.response.usage.inputTokens,
-          [ATTR.genAiOutputTokens]: r.response.usage.outputTokens,
-          [ATTR.costUsd]: costOf(model.price, r.response.usage),
-          [ATTR.cached]: r.response.cached === true,
-          [ATTR.replayed]: r.replayed,
-        });
-        return r;
+        span.setAttributes({ [ATTR.cached]: r.response.cached === true, [ATTR.replayed]: r.replayed });
+        return { value: r, response: r.response, costUsd: costOf(model.price, r.response.usage) };
       },
     );
     const { response } = served;

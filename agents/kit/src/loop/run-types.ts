@@ -44,6 +44,8 @@ export type RunLlmAgentOptions = {
   goalId: string;
   /** The goal's tenant: step events are published under it. */
   tenant: string;
+  /** Who asked for the goal: traces name them (Langfuse's and LangSmith's users). */
+  user?: string;
   subtaskId: string;
   logger: Logger;
   services: RunServices;

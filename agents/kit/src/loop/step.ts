@@ -1,6 +1,6 @@
 import type { ActionProposal } from "@switchyard/contracts";
 import type { ModelResponse, ToolResultContent } from "../model/types.ts";
-import { summarizeHistory } from "./summarizer.ts";
+import { condensedHistory, summaryRequest } from "./summarizer.ts";
 import { checkFinalAnswer } from "./final-answer-turn.ts";
 import { FINAL_ANSWER } from "./final-answer.ts";
 import { countStreaks, limitReached, noteToolOutput, repetition, streakTripped, summaryDue } from "./guards.ts";
@@ -50,17 +50,15 @@ export async function runStep(ctx: RunContext, state: RunState): Promise<StepRes
   if (summaryDue(ctx, state)) return summarize(ctx, state);
 
   const { opts } = ctx;
-  const response = await callModel(ctx, state, "step", () =>
-    opts.model.provider.complete({
-      model: opts.model.model,
-      system: opts.agent.instructions,
-      messages: state.messages,
-      tools: ctx.toolSpecs,
-      toolChoice: "required",
-      maxOutputTokens: maxOutputTokens(ctx),
-      signal: opts.signal,
-    }),
-  );
+  const response = await callModel(ctx, state, "step", {
+    model: opts.model.model,
+    system: opts.agent.instructions,
+    messages: state.messages,
+    tools: ctx.toolSpecs,
+    toolChoice: "required",
+    maxOutputTokens: maxOutputTokens(ctx),
+    signal: opts.signal,
+  });
   if ("status" in response) return ended(response);
   state.messages = [...state.messages, { role: "assistant", text: response.text, toolCalls: response.toolCalls }];
   if (response.text !== "") state.partial ??= { notes: response.text };
@@ -71,19 +69,15 @@ export async function runStep(ctx: RunContext, state: RunState): Promise<StepRes
 async function summarize(ctx: RunContext, state: RunState): Promise<StepResult> {
   state.lastSummaryAtStep = ctx.meter.steps + 1;
   const before = state.messages.length;
-  let condensed: RunState["messages"] | undefined;
-  const summarized = await callModel(ctx, state, "summary", async () => {
-    const s = await summarizeHistory({
-      provider: ctx.opts.model.provider,
-      model: ctx.opts.model.model,
-      messages: state.messages,
-      maxOutputTokens: maxOutputTokens(ctx),
-      signal: ctx.opts.signal,
-    });
-    condensed = s.messages;
-    return s.response;
+  const request = summaryRequest({
+    model: ctx.opts.model.model,
+    messages: state.messages,
+    maxOutputTokens: maxOutputTokens(ctx),
+    signal: ctx.opts.signal,
   });
+  const summarized = await callModel(ctx, state, "summary", request);
   if ("status" in summarized) return ended(summarized);
+  const condensed = condensedHistory(state.messages, summarized);
   if (condensed !== undefined) {
     state.messages = condensed;
     await ctx.opts.services.emit({

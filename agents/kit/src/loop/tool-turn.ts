@@ -1,4 +1,12 @@
-import { ATTR, GEN_AI_OPERATION, SPAN, withSpan } from "@switchyard/infra";
+import {
+  ATTR,
+  GEN_AI_OPERATION,
+  GEN_AI_TOOL_TYPE,
+  goalAttributes,
+  markFailed,
+  SPAN,
+  withSpan,
+} from "@switchyard/infra";
 import type { ToolCall } from "../model/types.ts";
 import type { RunContext } from "./run-context.ts";
 import type { RunState } from "./run-state.ts";
@@ -6,6 +14,7 @@ import { executeToolCall, replayableRead, type ToolCallOutcome } from "./tool-ex
 import { trimTo } from "./untrusted.ts";
 
 const ARGS_PREVIEW = 500;
+const ERROR_MESSAGE_CHARS = 300;
 
 /**
  * Carries out one tool call of the model (not `final_answer`) in an `execute_tool` span: a read through the run's
@@ -26,7 +35,10 @@ export async function runToolCall(
       attributes: {
         [ATTR.genAiOperation]: GEN_AI_OPERATION.executeTool,
         [ATTR.genAiToolName]: call.name,
+        [ATTR.genAiToolType]: GEN_AI_TOOL_TYPE,
         [ATTR.genAiToolCallId]: call.id,
+        [ATTR.genAiAgentName]: opts.agent.name,
+        ...goalAttributes({ goalId: opts.goalId, tenant: opts.tenant, user: opts.user }),
         [ATTR.step]: meter.steps,
       },
     },
@@ -53,6 +65,9 @@ export async function runToolCall(
         [ATTR.toolOutcome]: o.outcome,
         ...(o.kind === undefined ? {} : { [ATTR.toolKind]: o.kind }),
       });
+      // The model sees the error and may recover, but the call itself failed: `error` (the tool threw), `invalid`
+      // (no such tool, or arguments that break its schema), `denied` (a policy said no).
+      if (o.isError) markFailed(span, o.outcome, trimTo(o.content, ERROR_MESSAGE_CHARS));
       return o;
     },
   );
