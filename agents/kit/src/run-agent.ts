@@ -1,4 +1,4 @@
-import { runServiceProcess, setContentRedactor } from "@switchyard/infra";
+import { runServiceProcess, setContentRedactor, type Logger } from "@switchyard/infra";
 import type { AgentDefinition } from "./define-agent.ts";
 import { serveAgent } from "./serve-agent.ts";
 
@@ -9,6 +9,8 @@ export type RunAgentOptions = {
    * (`OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`): mask what must not leave the service.
    */
   redactTraceContent?: (text: string) => string;
+  /** Runs on SIGTERM once the agent took no more work and its running subtasks ended: close what the agent opened. */
+  onStop?: (logger: Logger) => Promise<void>;
 };
 
 /**
@@ -20,6 +22,14 @@ export async function runAgent(agent: AgentDefinition, opts: RunAgentOptions = {
   await runServiceProcess({
     service: `agent-${agent.name}`,
     role: "agent",
-    start: ({ bus, buckets, logger, metrics }) => serveAgent({ agent, bus, buckets, logger, metrics }),
+    start: async ({ bus, buckets, logger, metrics }) => {
+      const served = await serveAgent({ agent, bus, buckets, logger, metrics });
+      return {
+        async stop() {
+          await served.stop();
+          await opts.onStop?.(logger);
+        },
+      };
+    },
   });
 }
