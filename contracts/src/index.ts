@@ -28,6 +28,24 @@ export { GoalTimer } from "./goal-timer.ts";
 export { StepEvent, ValidationIssue } from "./step-event.ts";
 export { DEFAULT_PREFIX, PLANNER_STEP, PREFIX_PATTERN, REJECTED_TOKEN, wireNames } from "./names.ts";
 export { WIRE_SCHEMAS } from "./wire-schemas.ts";
+export {
+  addressParameters,
+  PARTIES,
+  SUBJECT_CHANNELS,
+  SUBJECT_FILTERS,
+  SUBJECT_PARAMETERS,
+  subjectAddress,
+} from "./subject-catalog.ts";
+export type {
+  ChannelId,
+  Party,
+  ReplyDescription,
+  SubjectChannel,
+  SubjectFilter,
+  SubjectKey,
+  SubjectParameter,
+  WireSchemaName,
+} from "./subject-catalog.ts";
 export type { PrincipalKind, WireNames } from "./names.ts";
 export type { StepEventType } from "./step-event.ts";
 export { PublishedTemplates } from "./published-templates.ts";
