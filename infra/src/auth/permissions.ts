@@ -90,6 +90,23 @@ function microService(name: string): Grant {
 /** Discovering micro services (`$SRV.INFO`, …): the replies come to the identity's inbox. */
 const DISCOVER: Grant = { pub: ["$SRV.PING", "$SRV.INFO", "$SRV.STATS", "$SRV.*.*", "$SRV.*.*.*"] };
 
+/**
+ * The NATS agent protocol (protocol 0.3, outside the prefix: `agents.<verb>.<agent>.<owner>.<name>`): its micro
+ * service name, and the subjects of a tenant's bridge — agent `switchyard`, owned by the tenant, named after the
+ * deployment's prefix — with the fresh subjects its mid-stream queries take their replies on.
+ */
+const AGENT_PROTOCOL_SERVICE = "agents";
+const BRIDGE_AGENT_TOKEN = "switchyard";
+function bridgeSubjects(tenant: string, prefix: string) {
+  const tail = `${BRIDGE_AGENT_TOKEN}.${tenant}.${prefix}`;
+  return {
+    prompt: `agents.prompt.${tail}`,
+    status: `agents.status.${tail}`,
+    heartbeat: `agents.hb.${tail}`,
+    queryReplies: `_INBOX.agents.${tail}.*`,
+  };
+}
+
 /** Read-only access to a deployment's history and state: events, results, every bucket, stream and consumer info. */
 function readEverything(names: WireNames): Grant[] {
   const { streams, buckets, subjects } = names;
@@ -197,10 +214,22 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
         kvWrite(buckets.cache, `${keys.agentLedger(agent)}.>`),
         kvRead(buckets.goals, keys.cancel("*")),
         microService(names.services.agent(agent)),
+        // A wrapper of protocol agents (`protocolAgent`) discovers them and prompts those whose agent token is its own
+        // name; never a tenant's bridge (it would run goals as that tenant).
+        agent === BRIDGE_AGENT_TOKEN
+          ? {}
+          : {
+              pub: [
+                `agents.prompt.${agent}.*.*`,
+                `$SRV.INFO.${AGENT_PROTOCOL_SERVICE}`,
+                `$SRV.INFO.${AGENT_PROTOCOL_SERVICE}.*`,
+              ],
+            },
       ];
     }
     case "backend": {
       const tenant = id.of;
+      const bridge = bridgeSubjects(tenant, names.prefix);
       return [
         {
           pub: [subjects.goalSubmit(tenant), subjects.goalRequest(tenant), subjects.goalCancel("tenant", tenant)],
@@ -208,8 +237,45 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
         },
         readStream(streams.events, subjects.tenantDone(tenant)),
         readStream(streams.events, subjects.tenantEvents(tenant)),
+        // Its tenant's agent-protocol bridge: discover it, prompt it, answer its queries, hear its heartbeat.
+        {
+          pub: [
+            bridge.prompt,
+            bridge.status,
+            bridge.queryReplies,
+            `$SRV.PING.${AGENT_PROTOCOL_SERVICE}`,
+            `$SRV.INFO.${AGENT_PROTOCOL_SERVICE}`,
+            `$SRV.INFO.${AGENT_PROTOCOL_SERVICE}.*`,
+          ],
+          sub: [bridge.heartbeat],
+        },
       ];
     }
+    case "bridge": {
+      // A tenant's NATS agent-protocol bridge: that tenant's backend, plus answers in its own name (a caller's reply
+      // to a query) and the protocol's side of it — its prompt and status endpoints, its heartbeat, the replies to its
+      // queries — as the micro service `agents`.
+      const bridge = bridgeSubjects(id.of, names.prefix);
+      return [
+        ...grantsFor({ ...id, role: "backend" }, names),
+        {
+          pub: [subjects.goalAnswer(id.name), bridge.heartbeat],
+          sub: [bridge.prompt, bridge.status, bridge.queryReplies],
+        },
+        microService(AGENT_PROTOCOL_SERVICE),
+      ];
+    }
+    case "a2a":
+      // A tenant's A2A gateway: that tenant's backend, plus what an A2A task needs — answers in its own name, goal
+      // records (a task's state: the gateway shows only its tenant's), and the templates and agent cards its agent
+      // card lists.
+      return [
+        ...grantsFor({ ...id, role: "backend" }, names),
+        { pub: [subjects.goalAnswer(id.name)] },
+        kvRead(buckets.goals, keys.goal("*")),
+        kvRead(buckets.goals, keys.templates),
+        DISCOVER,
+      ];
     case "approver": {
       const person = id.of;
       return [
@@ -233,14 +299,23 @@ function grantsFor(id: Identity, names: WireNames): Grant[] {
 
 /**
  * The inboxes an identity may answer requests on, by name (no `allow_responses`): the coordinator answers goal and
- * cancel requests of backends and people; agents and the executor answer service discovery (`$SRV`) and the
- * executor's action list for the coordinator, the operator, people and the admin.
+ * cancel requests of backends, people and A2A gateways; agents and the executor answer service discovery (`$SRV`)
+ * and the executor's action list for the coordinator, the operator, people, A2A gateways and the admin.
  */
 function replyInboxes(id: Identity, everyone: readonly Identity[]): string[] {
   const askers = (roles: readonly string[]) =>
     everyone.filter((e) => roles.includes(e.role)).map((e) => `${inboxPrefixOf(e.name)}.>`);
-  if (id.role === "coordinator") return askers(["backend", "approver", "admin"]);
-  if (id.role === "agent" || id.role === "executor") return askers(["coordinator", "operator", "approver", "admin"]);
+  if (id.role === "coordinator") return askers(["backend", "approver", "a2a", "admin"]);
+  if (id.role === "agent" || id.role === "executor")
+    return askers(["coordinator", "operator", "approver", "a2a", "admin"]);
+  // A bridge answers service discovery like an agent, and prompts of its own tenant's backends.
+  if (id.role === "bridge") {
+    const callers = everyone.filter((e) => e.role === "backend" && e.of === id.of);
+    return [
+      ...askers(["coordinator", "operator", "approver", "a2a", "admin"]),
+      ...callers.map((e) => `${inboxPrefixOf(e.name)}.>`),
+    ];
+  }
   return [];
 }
 
@@ -256,6 +331,10 @@ function replyInboxes(id: Identity, everyone: readonly Identity[]): string[] {
  *   its own ledger keys (`agent.<a>.>`); reads cancel flags.
  * - backend-<t>: submits, requests and cancels goals of tenant `<t>` only; reads only `<t>`'s results and events.
  * - approver-<p>: decides proposals and answers goals as `<p>`; cancels goals; reads state and history.
+ * - a2a-<t>: what backend-<t> may, and answers goals as `a2a-<t>`; reads goal records, the published templates and
+ *   the agents' cards.
+ * - bridge-<t>: what backend-<t> may, and answers goals as `bridge-<t>`; serves the NATS agent protocol as agent
+ *   `switchyard` of owner `<t>` (`agents.prompt.switchyard.<t>.<prefix>`), answering backend-<t>'s prompts.
  * - operator: reads state and history; publishes nothing that changes anything.
  * - admin: everything (break-glass; no service runs as admin).
  */
