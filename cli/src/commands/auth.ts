@@ -15,12 +15,14 @@ import { CliError } from "../client.ts";
 import { currentPerson, workspaceAgents } from "../credentials.ts";
 
 export const AUTH_USAGE = `switchyard auth init --out <dir> [--prefix sy]... [--agent <name>]... [--tenant <t>]... [--approver <person>]...
+                     [--a2a <tenant>]... [--bridge <tenant>]...
 switchyard auth rotate <identity> --dir <dir>
 switchyard auth list --dir <dir> [--json]
 switchyard auth env <identity> --dir <dir>
   Credentials and server permissions for an authorized bus: one nkey identity per role — coordinator, executor,
   agent-<name> (default: every agent of this workspace), backend-<tenant> (default: default), approver-<person>
-  (default: you), operator (read-only) and admin (break-glass) — and <dir>/${AUTH_CONF_FILE}, the server's
+  (default: you), operator (read-only) and admin (break-glass); on request a2a-<tenant> (the A2A gateway of a tenant)
+  and bridge-<tenant> (its NATS agent-protocol bridge) — and <dir>/${AUTH_CONF_FILE}, the server's
   authorization block (nats-server 2.9–2.12) with each identity's least-privilege permissions.
   init     creates <dir> or adds identities to it; existing identities keep their keys
   rotate   gives an identity a new key; reload the server (nats-server --signal reload) and restart its processes
@@ -44,6 +46,9 @@ function requestedIdentities(values: Record<string, unknown>): Identity[] {
     ...(agents.length > 0 ? agents : workspaceAgents()).map((a) => identity("agent", a)),
     ...(tenants.length > 0 ? tenants : ["default"]).map((t) => identity("backend", t)),
     ...(approvers.length > 0 ? approvers : [currentPerson()]).map((p) => identity("approver", p)),
+    // Gateways act for a tenant's users: made only when asked for.
+    ...repeated(values["a2a"]).map((t) => identity("a2a", t)),
+    ...repeated(values["bridge"]).map((t) => identity("bridge", t)),
   ];
 }
 
@@ -60,6 +65,8 @@ export async function authCommand(argv: string[]): Promise<number> {
       agent: { type: "string", multiple: true },
       tenant: { type: "string", multiple: true },
       approver: { type: "string", multiple: true },
+      a2a: { type: "string", multiple: true },
+      bridge: { type: "string", multiple: true },
       json: { type: "boolean", default: false },
     },
   });
