@@ -35,7 +35,16 @@ const boundary = (allowed, below = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", ".tools/**", ".switchyard/**", "contracts/schema/**", "test/.generated/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      ".tools/**",
+      ".switchyard/**",
+      "contracts/schema/**",
+      "test/.generated/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

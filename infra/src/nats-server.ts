@@ -52,7 +52,8 @@ export type StartNatsServerOptions = {
 const BINARY_DIRS = ["/usr/sbin", "/usr/local/sbin", "/usr/local/bin", "/usr/bin"];
 const INSTALL_HINT =
   "Install one: `apt-get install nats-server` (Debian/Ubuntu), `brew install nats-server` (macOS), or download it from " +
-  "the nats-server releases; or start Docker so testcontainers can run one; or set NATS_URL to a server with JetStream (-js).";
+  "the nats-server releases; or start Docker and install @testcontainers/nats so a container runs one; or set NATS_URL to a " +
+  "server with JetStream (-js).";
 
 /** Finds the `nats-server` binary: `NATS_SERVER_BIN`, then PATH, then the usual sbin dirs. */
 export function findNatsServerBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -178,8 +179,18 @@ export function dockerAvailable(): boolean {
 }
 
 async function startContainer(): Promise<NatsServerHandle> {
-  // Loaded only here: testcontainers is heavy and most runs never need it.
-  const { NatsContainer } = await import("@testcontainers/nats");
+  // Loaded only here: testcontainers is heavy, most runs never need it, and it is an optional peer dependency.
+  const { NatsContainer } = await import("@testcontainers/nats").catch((err: unknown) => {
+    if ((err as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw err;
+    throw new InfraError(
+      "SY_ERR_NATS_SERVER_UNAVAILABLE",
+      "caller",
+      "no nats-server binary found, and Docker runs but @testcontainers/nats, which starts one in a container, is " +
+        "not installed (an optional peer dependency of @switchyard/infra): `npm install @testcontainers/nats`, or " +
+        "install nats-server, or set NATS_URL to a server with JetStream (-js).",
+      { cause: err },
+    );
+  });
   const container = await new NatsContainer("nats:2.10-alpine").withJetStream().start();
   const describe = () => {
     const o = container.getConnectionOptions();

@@ -60,7 +60,7 @@ describe("docker-compose.yml", () => {
   it("runs with authorization: generated credentials, each service its own identity, the port on loopback only", () => {
     const nats = compose.services["nats"];
     const init = compose.services["auth-init"];
-    expect(init?.command?.slice(3, 8)).toEqual(["cli/src/main.ts", "auth", "init", "--out", "/auth"]);
+    expect(init?.command?.slice(0, 6)).toEqual(["node", "cli/dist/main.js", "auth", "init", "--out", "/auth"]);
     expect(init?.volumes).toContain("auth:/auth");
     expect(nats?.volumes).toContain("auth:/etc/nats/auth:ro");
     expect(readFileSync(join(ROOT, "deploy/nats.conf"), "utf8")).toMatch(/^include \.\/auth\/nats-auth\.conf$/m);
@@ -159,13 +159,30 @@ describe("docker-compose.yml", () => {
     );
   });
 
-  it("starts each service with an entry file that exists in the workspace", () => {
-    expect(existsSync(join(ROOT, "Dockerfile"))).toBe(true);
-    for (const [name, svc] of switchyard) {
-      const [node, flag, loader, entry] = svc.command ?? [];
-      expect([node, flag, loader], name).toEqual(["node", "--import", "tsx"]);
-      expect(existsSync(join(ROOT, entry ?? "")), `${name}: ${entry}`).toBe(true);
+  it("starts each service with plain node on the compiled entry of a workspace package", () => {
+    const init: [string, Service] = ["auth-init", compose.services["auth-init"] ?? {}];
+    for (const [name, svc] of [...switchyard, init]) {
+      const [node, entry] = svc.command ?? [];
+      expect(node, name).toBe("node");
+      // `<package>/dist/main.js`: what the image's `pnpm build` compiles from `<package>/src/main.ts`.
+      const dir = /^(.+)\/dist\/main\.js$/.exec(entry ?? "")?.[1] ?? "";
+      expect(dir, `${name}: ${entry}`).not.toBe("");
+      expect(existsSync(join(ROOT, dir, "src/main.ts")), `${name}: ${dir}/src/main.ts`).toBe(true);
+      const manifest = JSON.parse(readFileSync(join(ROOT, dir, "package.json"), "utf8")) as {
+        scripts?: Record<string, string>;
+      };
+      expect(manifest.scripts?.["build"], `${name}: ${dir} has a build`).toMatch(/tsc -p tsconfig\.build\.json$/);
     }
+  });
+
+  it("builds the JavaScript in the image's build stage and runs it with no TypeScript loader", () => {
+    const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+    const [build = "", runtime = ""] = dockerfile.split(/^FROM /m).slice(1);
+    expect(build).toMatch(/pnpm build/);
+    // Workspace packages resolve to their dist/ there, and a src/*.ts file cannot run even by mistake.
+    expect(runtime).toMatch(/^ENV NODE_OPTIONS="--conditions=@switchyard\/dist --no-experimental-strip-types"$/m);
+    expect(runtime).toMatch(/^CMD \["node", "coordinator\/dist\/main\.js"\]$/m);
+    expect(dockerfile).not.toMatch(/\btsx\b/);
   });
 
   it("passes every service an environment the config schema accepts", () => {
