@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@nats-io/transport-node";
+import { A2aEnv } from "@switchyard/a2a-gateway";
+import { BridgeEnv } from "@switchyard/agent-protocol";
 import { CoordinatorEnv } from "@switchyard/coordinator";
 import { ExecutorEnv } from "@switchyard/executor";
 import { ConfigEnv, identity, initAuthDir, loadConfig, startNatsServer } from "@switchyard/infra";
@@ -30,6 +32,9 @@ const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8"), { 
 const OBSERVABILITY = ["prometheus", "grafana", "jaeger"];
 const NOT_SWITCHYARD = new Set(["nats", "auth-init", ...OBSERVABILITY]);
 const switchyard = Object.entries(compose.services).filter(([name]) => !NOT_SWITCHYARD.has(name));
+// The `gateways` profile: a tenant's A2A gateway and NATS agent-protocol bridge, each as its own identity.
+const GATEWAYS = ["a2a-default", "bridge-default"];
+const core = switchyard.filter(([name]) => !GATEWAYS.includes(name));
 // Variables read by libraries rather than Switchyard's config: model keys (models) and the OTLP exporter's (OTel SDK).
 const PassThroughEnv = z.object({
   ANTHROPIC_API_KEY: z.string().optional(),
@@ -44,6 +49,8 @@ const KnownEnv = z.strictObject({
   ...ConfigEnv.shape,
   ...CoordinatorEnv.shape,
   ...ExecutorEnv.shape,
+  ...A2aEnv.partial().shape,
+  ...BridgeEnv.partial().shape,
   ...PassThroughEnv.shape,
 });
 
@@ -96,13 +103,29 @@ describe("docker-compose.yml", () => {
 
   it("has the coordinator, the executor and every example agent as its own service with a replica count", () => {
     const agentDirs = ["classifier", "keywords", "refunds", "report", "researcher", "writer"];
-    expect(switchyard.map(([n]) => n).sort()).toEqual(
+    expect(core.map(([n]) => n).sort()).toEqual(
       ["coordinator", "executor", ...agentDirs.map((a) => `agent-${a}`)].sort(),
     );
-    for (const [name, svc] of switchyard) {
+    for (const [name, svc] of core) {
       expect(svc.deploy?.replicas, name).toBeGreaterThanOrEqual(1);
       expect(svc.build, name).toBe(".");
     }
+  });
+
+  it("has an optional gateways profile: the A2A gateway and the agent-protocol bridge of the tenant default", () => {
+    const init = compose.services["auth-init"]?.command ?? [];
+    for (const [flag, name] of [
+      ["--a2a", "a2a-default"],
+      ["--bridge", "bridge-default"],
+    ] as const) {
+      const svc = compose.services[name];
+      expect(svc?.profiles, name).toEqual(["gateways"]);
+      // Its identity is one auth-init makes.
+      expect(init.slice(init.indexOf(flag), init.indexOf(flag) + 2), name).toEqual([flag, "default"]);
+      for (const port of svc?.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
+    }
+    expect(A2aEnv.parse(compose.services["a2a-default"]?.environment).SY_A2A_TENANT).toBe("default");
+    expect(BridgeEnv.parse(compose.services["bridge-default"]?.environment).SY_BRIDGE_TENANT).toBe("default");
   });
 
   it("checks each service's readiness on the metrics port every service listens on", () => {
@@ -120,9 +143,11 @@ describe("docker-compose.yml", () => {
         expect(env[v], `${name} ${v}`).toBe(`\${${v}:-}`);
       }
       expect(env["OTEL_SERVICE_NAME"], name).toBe(name);
-      // Model keys only where models are called: the coordinator's planner and the agents, never the executor.
+      // Model keys only where models are called: the coordinator's planner and the agents, never the executor or
+      // the gateways.
+      const callsModels = name !== "executor" && !GATEWAYS.includes(name);
       for (const v of ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"]) {
-        expect(env[v], `${name} ${v}`).toBe(name === "executor" ? undefined : `\${${v}:-}`);
+        expect(env[v], `${name} ${v}`).toBe(callsModels ? `\${${v}:-}` : undefined);
       }
     }
   });
@@ -133,7 +158,7 @@ describe("docker-compose.yml", () => {
       expect(compose.services[name]?.image, name).toMatch(/:[\w.-]*\d[\w.-]*$/); // a pinned version, not latest
       for (const port of compose.services[name]?.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
     }
-    for (const [name, svc] of switchyard) expect(svc.profiles, name).toBeUndefined();
+    for (const [name, svc] of core) expect(svc.profiles, name).toBeUndefined();
     const mounts = (name: string) => compose.services[name]?.volumes ?? [];
     expect(mounts("prometheus")).toContain("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
     expect(mounts("prometheus")).toContain("./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");

@@ -11,13 +11,14 @@ const execFileAsync = promisify(execFile);
 const COMMAND_TIMEOUT_MS = 5 * 60_000;
 
 /**
- * This process's environment without what pnpm, vitest or a loader put there (`npm_*` settings, `NODE_OPTIONS`),
- * so npm and node behave as in a user's shell.
+ * This process's environment without what pnpm, vitest or a loader put there (the lower-case `npm_*` settings of a
+ * script run, `NODE_OPTIONS`), so npm and node behave as in a user's shell. A user's own upper-case `NPM_CONFIG_*`
+ * (a registry, a CA, the global config file) stays.
  */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || /^(npm_|pnpm_)/i.test(key) || key === "NODE_OPTIONS") continue;
+    if (value === undefined || /^(npm_|pnpm_)/.test(key) || key === "NODE_OPTIONS") continue;
     env[key] = value;
   }
   return { ...env, ...extra };
