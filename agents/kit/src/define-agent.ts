@@ -3,6 +3,7 @@ import type { Logger } from "@switchyard/infra";
 import { z } from "zod";
 import type { ToolDefinition } from "./define-tool.ts";
 import { AgentKitError } from "./errors.ts";
+import type { HandlerUsage } from "./handler-usage.ts";
 import type { ResponseCacheOptions } from "./model/response-cache.ts";
 import type { LoopOptions } from "./loop/loop-options.ts";
 
@@ -21,8 +22,19 @@ export type HandlerContext = {
   answers: HumanAnswer[];
   /** The subtask's absolute deadline (queue time counted). */
   deadline: Date;
-  /** Aborted at the deadline and on cancellation: pass it to every long operation. */
+  /**
+   * Aborted at the deadline, on cancellation and when a total of `usage` reaches a limit of `budget`: pass it to
+   * every long operation.
+   */
   signal: AbortSignal;
+  /** The subtask's effective budget: the agent's default narrowed by the subtask's own (the goal's share of it). */
+  budget: Budget;
+  /**
+   * What the handler consumed, for a handler that wraps a framework with its own model loop (LangChain, a vendor
+   * SDK): record each model call and the subtask's result reports the totals; a limit reached aborts `signal`.
+   * A handler that records nothing reports 1 step and no tokens.
+   */
+  usage: HandlerUsage;
   logger: Logger;
 };
 

@@ -2,6 +2,7 @@ export { DEFAULT_AGENT_BUDGET, DEFAULT_LLM_BUDGET, defineAgent } from "./define-
 export { defineTool, RESERVED_TOOL_NAMES } from "./define-tool.ts";
 export { createEffectsLedger, createMemoryEffectsLedger } from "./effects-ledger.ts";
 export { AgentKitError } from "./errors.ts";
+export { BudgetLimitReached } from "./handler-usage.ts";
 export { DEFAULT_LOOP_OPTIONS } from "./loop/loop-options.ts";
 export { runLlmAgent } from "./loop/run-llm-agent.ts";
 export { effectKey } from "./loop/tool-executor.ts";
@@ -26,6 +27,8 @@ export type {
 } from "./define-agent.ts";
 export type { ConfirmDecision, ToolContext, ToolDefinition, ToolSpec as ToolDefinitionSpec } from "./define-tool.ts";
 export type { EffectsLedger } from "./effects-ledger.ts";
+export type { HandlerUsage } from "./handler-usage.ts";
+export type { LimitStatus, UsageAmounts } from "./loop/budget-meter.ts";
 export type { AgentKitErrorCode } from "./errors.ts";
 export type { LoopOptions } from "./loop/loop-options.ts";
 export type { ResponseCacheOptions, ResponseCacheStore } from "./model/response-cache.ts";

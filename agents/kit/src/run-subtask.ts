@@ -8,6 +8,8 @@ import {
 } from "@switchyard/contracts";
 import { describeIssues, errorMessage, leafValues, toValidationIssues, type Logger } from "@switchyard/infra";
 import type { AgentDefinition, HandlerAgentDefinition } from "./define-agent.ts";
+import { BudgetLimitReached, createHandlerUsageMeter } from "./handler-usage.ts";
+import type { LimitStatus } from "./loop/budget-meter.ts";
 import { runLlmAgent, type LlmRunOutcome, type RunServices } from "./loop/run-llm-agent.ts";
 import type { ResolvedModel } from "./model/resolve-model.ts";
 import type { RunJournal } from "./run-journal.ts";
@@ -22,7 +24,7 @@ export type RunSubtaskOptions = {
   signal?: AbortSignal;
   /** The resolved model of an LLM agent (resolved once at start-up). */
   model?: ResolvedModel;
-  /** Events, effects ledger and proposals for an LLM agent. */
+  /** Events, effects ledger and proposals for an LLM agent; a handler agent's `limit.hit` event goes here too. */
   services?: RunServices;
   /** The LLM run's journal: a resumed run replays it instead of starting from step 1. */
   journal?: RunJournal;
@@ -73,24 +75,53 @@ export function taskTrust(
 
 const ZERO: Usage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 };
 
-async function runHandler(
-  agent: HandlerAgentDefinition,
-  input: unknown,
-  envelope: SubtaskEnvelope,
-  deadlineMs: number,
-  signal: AbortSignal,
-  logger: Logger,
-): Promise<LlmRunOutcome> {
-  const started = Date.now();
-  const usage = () => ({ ...ZERO, steps: 1, ms: Date.now() - started });
-  let timer: NodeJS.Timeout | undefined;
-  // A handler that ignores its signal still cannot hold the subtask past the deadline.
-  const deadlineHit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded()), deadlineMs - started);
+/** What one handler run needs. */
+type HandlerRun = {
+  agent: HandlerAgentDefinition;
+  input: unknown;
+  envelope: SubtaskEnvelope;
+  budget: Budget;
+  deadlineMs: number;
+  /** Aborted at the deadline and on cancellation by the caller, and here when a recorded amount reaches a limit. */
+  controller: AbortController;
+  logger: Logger;
+  /** Where the `limit.hit` event goes (none: only the log says it). */
+  services?: RunServices;
+};
+
+/** The limit a signal's reason names: the deadline or a limit the handler's usage reached; none for cancellation. */
+function limitOf(reason: unknown): LimitStatus | undefined {
+  if (reason instanceof DeadlineExceeded) return "limit_time";
+  if (reason instanceof BudgetLimitReached) return reason.limit;
+  return undefined;
+}
+
+async function runHandler(run: HandlerRun): Promise<LlmRunOutcome> {
+  const { agent, envelope, controller, logger } = run;
+  const { signal } = controller;
+  const meter = createHandlerUsageMeter(run.budget, run.deadlineMs, (reached) => controller.abort(reached));
+  // A handler that ignores its signal still cannot hold the subtask past the deadline or a limit it reached.
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      if (limitOf(signal.reason) !== undefined) reject(signal.reason as Error);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
   });
+  // A handler that returns or throws because its signal fired did not finish its work.
+  const stoppedEarly = async (): Promise<LlmRunOutcome> => {
+    const limit = limitOf(signal.reason);
+    if (limit === undefined) return { status: "cancelled", usage: meter.total() };
+    // As the LLM loop reports a limit: a `limit.hit` event and a warning.
+    const usage = meter.total();
+    const ids = { goalId: envelope.goalId, tenant: envelope.tenant, subtaskId: envelope.subtaskId, agent: agent.name };
+    await run.services?.emit({ ...ids, type: "limit.hit", limit, usage });
+    logger.warn({ event: "limit.hit", limit, usage }, `run stopped: ${limit}`);
+    return { status: limit, usage };
+  };
   try {
     const raw = await Promise.race([
-      agent.handler(input, {
+      agent.handler(run.input, {
         goalId: envelope.goalId,
         subtaskId: envelope.subtaskId,
         idempotencyKey: envelope.idempotencyKey,
@@ -99,31 +130,35 @@ async function runHandler(
         user: envelope.user,
         upstream: envelope.upstream,
         answers: envelope.answers ?? [],
-        deadline: new Date(deadlineMs),
+        deadline: new Date(run.deadlineMs),
         signal,
+        budget: run.budget,
+        usage: meter.recorder,
         logger,
       }),
-      deadlineHit,
+      stopped,
     ]);
-    // A handler that returns because its signal fired did not finish its work.
-    if (signal.aborted)
-      return { status: signal.reason instanceof DeadlineExceeded ? "limit_time" : "cancelled", usage: usage() };
+    if (signal.aborted) return await stoppedEarly();
     const output = agent.output.safeParse(raw);
     if (!output.success) {
       const message = `output does not match ${agent.name}'s output schema: ${describeIssues(toValidationIssues(output.error))}`;
-      return { status: "failed", partialOutput: raw, failure: { kind: "invalid_output", message }, usage: usage() };
+      return {
+        status: "failed",
+        partialOutput: raw,
+        failure: { kind: "invalid_output", message },
+        usage: meter.total(),
+      };
     }
-    return { status: "ok", output: output.data, usage: usage() };
+    return { status: "ok", output: output.data, usage: meter.total() };
   } catch (err) {
-    if (err instanceof DeadlineExceeded) return { status: "limit_time", usage: usage() };
-    if (signal.aborted) return { status: "cancelled", usage: usage() };
+    if (signal.aborted) return await stoppedEarly();
     return {
       status: "failed",
       failure: { kind: "crashed", message: `handler threw: ${errorMessage(err)}` },
-      usage: usage(),
+      usage: meter.total(),
     };
   } finally {
-    clearTimeout(timer);
+    if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
   }
 }
 
@@ -176,7 +211,10 @@ export async function runSubtask(opts: RunSubtaskOptions): Promise<SubtaskResult
   );
   try {
     if (agent.kind === "handler") {
-      return result(await runHandler(agent, input.data, envelope, deadlineMs, controller.signal, logger));
+      const { services } = opts;
+      return result(
+        await runHandler({ agent, input: input.data, envelope, budget, deadlineMs, controller, logger, services }),
+      );
     }
     if (opts.model === undefined || opts.services === undefined) {
       throw new Error(`LLM agent ${agent.name} needs a resolved model and run services`);

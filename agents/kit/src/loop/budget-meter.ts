@@ -3,6 +3,9 @@ import type { Budget, Usage } from "@switchyard/contracts";
 /** The limit statuses a run can end with. */
 export type LimitStatus = "limit_steps" | "limit_tokens" | "limit_time" | "limit_cost";
 
+/** What a piece of work consumed; an amount left out counts 0. */
+export type UsageAmounts = Partial<Pick<Usage, "steps" | "inputTokens" | "outputTokens" | "costUsd">>;
+
 /**
  * Counts what a run consumed and says when a hard limit is reached. Checked before every model call, so a run
  * overshoots a limit by at most the one call that crossed it; the model never decides when it is done.
@@ -14,6 +17,8 @@ export type BudgetMeter = {
   readonly steps: number;
   /** Adds one model call's consumption. */
   addCall(tokens: { inputTokens: number; outputTokens: number }, costUsd: number): void;
+  /** Adds any consumption (a handler agent's `ctx.usage.record`); the amounts are assumed valid. */
+  add(amounts: UsageAmounts): void;
   /** Counts a step replayed from the run's journal whose usage an earlier attempt already reported. */
   addStepReportedBefore(): void;
   /** The first limit reached, if any (time is checked against the absolute deadline). */
@@ -30,6 +35,12 @@ export function createBudgetMeter(budget: Budget, deadlineMs: number, now: () =>
   const usage: Usage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ms: 0 };
   let stepsReportedBefore = 0;
   const tokens = () => usage.inputTokens + usage.outputTokens;
+  const add = (amounts: UsageAmounts) => {
+    usage.steps += amounts.steps ?? 0;
+    usage.inputTokens += amounts.inputTokens ?? 0;
+    usage.outputTokens += amounts.outputTokens ?? 0;
+    usage.costUsd += amounts.costUsd ?? 0;
+  };
   return {
     get usage() {
       return { ...usage, ms: now() - started };
@@ -40,12 +51,8 @@ export function createBudgetMeter(budget: Budget, deadlineMs: number, now: () =>
     addStepReportedBefore() {
       stepsReportedBefore += 1;
     },
-    addCall(t, costUsd) {
-      usage.steps += 1;
-      usage.inputTokens += t.inputTokens;
-      usage.outputTokens += t.outputTokens;
-      usage.costUsd += costUsd;
-    },
+    addCall: (t, costUsd) => add({ steps: 1, inputTokens: t.inputTokens, outputTokens: t.outputTokens, costUsd }),
+    add,
     exceeded() {
       if (now() >= deadlineMs) return "limit_time";
       if (budget.maxSteps !== undefined && usage.steps + stepsReportedBefore >= budget.maxSteps) return "limit_steps";
