@@ -40,7 +40,7 @@ export type {
   TaskStatusUpdateEvent,
 } from "./protocol.ts";
 export { METHODS, methodFor } from "./rpc-methods.ts";
-export { describeStep, saidByItsService, stepUpdate } from "./step-updates.ts";
+export { describeStep, stepUpdate } from "./step-updates.ts";
 export { TASK_STATE_OF, taskOf, taskStateOf, viewOfRecord } from "./task-view.ts";
 export type { GoalView } from "./task-view.ts";
 export { checkVersion } from "./version.ts";

@@ -1,38 +1,9 @@
 // A goal's step events as A2A status updates: each step the client may see becomes a `TASK_STATE_WORKING` update
 // whose message says what happened and whose metadata carries the event itself.
 import { randomUUID } from "node:crypto";
-import { wireNames, type Goal, type StepEvent } from "@switchyard/contracts";
+import { saidByItsService, type Goal, type StepEvent } from "@switchyard/contracts";
 import type { TaskStatusUpdateEvent } from "./protocol.ts";
 import { contextIdOf } from "./task-view.ts";
-
-// Source tokens do not depend on the deployment's prefix.
-const { sources } = wireNames();
-
-/**
- * Whether `publisher` (the source token of the event's subject, which the server pins to the publishing identity)
- * is the service that emits events like `event`: what an agent did only from that agent, what the executor did
- * only from the executor, the goal's course only from the coordinator. Any agent may publish events in its own name
- * about any goal; without this check it could write another agent's steps into a client's stream.
- */
-export function saidByItsService(publisher: string, event: StepEvent): boolean {
-  switch (event.type) {
-    case "action.finished":
-      return publisher === sources.executor;
-    case "model.call":
-      return publisher === sources.agent(event.agent) || publisher === sources.coordinator;
-    case "subtask.started":
-    case "subtask.replayed":
-    case "subtask.finished":
-    case "tool.call":
-    case "context.summarized":
-    case "checkpoint":
-    case "limit.hit":
-    case "proposal.created":
-      return publisher === sources.agent(event.agent);
-    default:
-      return publisher === sources.coordinator;
-  }
-}
 
 /**
  * Events that become no working update: how a goal ends or pauses is said by its result (the final status update),

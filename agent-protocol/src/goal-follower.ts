@@ -1,8 +1,7 @@
 // Follows one goal from the events stream, as `switchyard goal` does: its step events and its results (interim on a
 // pause, final at the end), stored ones first and then live, so nothing published before the follow began is missed.
-import { GoalResult, StepEvent } from "@switchyard/contracts";
+import { GoalResult, saidByItsService, StepEvent } from "@switchyard/contracts";
 import { followStream, type Bus } from "@switchyard/infra";
-import { saidByItsService } from "./believed-events.ts";
 
 /** Something that happened to the goal. */
 export type GoalUpdate = { type: "event"; event: StepEvent } | { type: "result"; result: GoalResult };

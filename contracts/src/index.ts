@@ -26,6 +26,7 @@ export { ActionEntry, EffectEntry } from "./ledger-entries.ts";
 export { JournalAttempt, JournalEntry, RecordedRun } from "./run-journal.ts";
 export { GoalTimer } from "./goal-timer.ts";
 export { StepEvent, ValidationIssue } from "./step-event.ts";
+export { saidByItsService } from "./event-publishers.ts";
 export { DEFAULT_PREFIX, PLANNER_STEP, PREFIX_PATTERN, REJECTED_TOKEN, wireNames } from "./names.ts";
 export { WIRE_SCHEMAS } from "./wire-schemas.ts";
 export {

@@ -1,7 +1,6 @@
-// Who may say what on the events stream: the subject's source token is the publisher's identity (the server pins
-// it); an event's body is whatever that publisher wrote, so readers believe an event only from the service it is
-// about.
-import { StepEvent, wireNames } from "@switchyard/contracts";
+// The step events a reader believes: each from the service it is about (`saidByItsService`, in the contracts), and an
+// agent's word on a run only with the coordinator's dispatch of it.
+import { saidByItsService, StepEvent, wireNames } from "@switchyard/contracts";
 
 /** A step event as read from the events stream, with the source token of the subject it was published on. */
 export type PublishedEvent = { publisher: string; event: unknown };
@@ -13,34 +12,6 @@ export function publishedEvents(values: readonly unknown[], subjects: readonly s
 
 // Source tokens do not depend on the deployment's prefix.
 const { sources } = wireNames();
-
-/**
- * Whether `publisher` is the service that emits events like `event`: what an agent did only from that agent, what
- * the executor did only from the executor, the goal's course only from the coordinator (also the planner's model
- * calls). Any service reports the messages it rejected. Any agent may publish events in its own name for any goal;
- * without this check it could write another agent's steps, a goal for a user, or a plan into a goal's history.
- */
-export function saidByItsService(publisher: string, event: StepEvent): boolean {
-  switch (event.type) {
-    case "message.rejected":
-      return true;
-    case "action.finished":
-      return publisher === sources.executor;
-    case "model.call":
-      return publisher === sources.agent(event.agent) || publisher === sources.coordinator;
-    case "subtask.started":
-    case "subtask.replayed":
-    case "subtask.finished":
-    case "tool.call":
-    case "context.summarized":
-    case "checkpoint":
-    case "limit.hit":
-    case "proposal.created":
-      return publisher === sources.agent(event.agent);
-    default:
-      return publisher === sources.coordinator;
-  }
-}
 
 /** What an agent says about one run of a subtask. */
 type AgentRun = Extract<StepEvent, { type: "subtask.started" | "subtask.finished" | "subtask.replayed" }>;

@@ -1,8 +1,7 @@
 // Follows one goal's step events on the events stream (stored ones first, then new ones) into a progress view, until
 // stopped. An event is believed only from the service it is about, as `trace` believes it.
-import { RunStatus, StepEvent } from "@switchyard/contracts";
+import { RunStatus, saidByItsService, StepEvent } from "@switchyard/contracts";
 import { followStream, type Bus } from "@switchyard/infra";
-import { saidByItsService } from "../history/published-event.ts";
 import { colourFor, painter } from "./colour.ts";
 import { applyEvent, newGoalProgress } from "./goal-progress.ts";
 import { lineView, ttyView, type ProgressView } from "./live-view.ts";
