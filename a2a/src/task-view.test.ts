@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { RunStatus, WIRE_VERSION, type Goal, type GoalResult, type SubtaskResult } from "@switchyard/contracts";
 import { describe, expect, it } from "vitest";
 import { GOAL_METADATA } from "./goal-from-message.ts";
@@ -52,18 +53,15 @@ const textOf = (task: ReturnType<typeof taskOf>) =>
 
 describe("taskOf", () => {
   it("maps every goal status to a task state, as the README's table says", () => {
-    expect(TASK_STATE_OF).toEqual({
-      ok: "TASK_STATE_COMPLETED",
-      failed: "TASK_STATE_FAILED",
-      limit_steps: "TASK_STATE_FAILED",
-      limit_tokens: "TASK_STATE_FAILED",
-      limit_time: "TASK_STATE_FAILED",
-      limit_cost: "TASK_STATE_FAILED",
-      cancelled: "TASK_STATE_CANCELED",
-      needs_input: "TASK_STATE_INPUT_REQUIRED",
-      needs_approval: "TASK_STATE_INPUT_REQUIRED",
-      needs_review: "TASK_STATE_INPUT_REQUIRED",
-    });
+    // The README's state table: each row's statuses (backticked in the first column) and its task state.
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const documented: Record<string, string> = {};
+    for (const row of readme.split("\n").filter((l) => /^\| `[a-z_]+`.*\| `TASK_STATE_/.test(l))) {
+      const [statuses = "", state = ""] = row.split("|").slice(1, 3);
+      for (const [, status] of statuses.matchAll(/`([a-z_]+)`/g))
+        documented[status ?? ""] = state.trim().replaceAll("`", "");
+    }
+    expect(documented).toEqual(TASK_STATE_OF);
     for (const status of RunStatus.options) {
       expect(taskOf({ goal, result: result(status), accepted: true }).status.state).toBe(TASK_STATE_OF[status]);
     }

@@ -5,11 +5,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GoalResult } from "@switchyard/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../fixtures/processes.ts";
 import { EXAMPLE_TENANT, startExampleStack, type ExampleStack } from "./example-stack.ts";
-import { jsonSchemaErrors } from "./json-schema-check.ts";
+import { EXAMPLE_GOAL_TEXT, expectPrintedResult } from "./example-result.ts";
 import { runCommand } from "./run-command.ts";
 import { findGo, toolchainOrSkip } from "./toolchains.ts";
 
@@ -43,18 +42,8 @@ describe("the Go backend example", () => {
   it("submits a goal as tenant acme's backend and prints its GoalResult", async (ctx) => {
     ctx.skip(skip !== undefined, skip);
     const id = `go-${randomUUID()}`;
-    const text = "Agents need budgets. Budgets stop agents that loop.";
-    const run = await submitGoal(["-tenant", EXAMPLE_TENANT, "-user", "ana", "-id", id, text]);
-    expect(run.code, run.stderr).toBe(0);
-    const result: unknown = JSON.parse(run.stdout);
-    expect(jsonSchemaErrors("GoalResult", result)).toEqual([]);
-    expect(GoalResult.parse(result)).toMatchObject({
-      goalId: id,
-      status: "ok",
-      output: { topics: expect.arrayContaining(["agents", "budgets"]) },
-    });
-    const accepted = await stack?.log.waitForEvent((e) => e.type === "goal.accepted" && e.goalId === id);
-    expect(accepted).toMatchObject({ tenant: EXAMPLE_TENANT, user: "ana", plan: "demo" });
+    const run = await submitGoal(["-tenant", EXAMPLE_TENANT, "-user", "ana", "-id", id, EXAMPLE_GOAL_TEXT]);
+    await expectPrintedResult(stack, run, id);
   });
 
   it("is refused with the server's reason when it submits for another tenant", async (ctx) => {
